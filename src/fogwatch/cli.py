@@ -1,0 +1,229 @@
+"""The `fogwatch` command: a thin layer that parses options and calls library functions."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from fogwatch.errors import StoreError
+from fogwatch.sources import ReadOptions
+
+app = typer.Typer(
+    name="fogwatch",
+    help="A sourced record of conflict news: what happened, where, when, to whom, how many — and who says so.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True)
+
+DbOption = Annotated[
+    Optional[str],
+    typer.Option("--db", envvar="FOGWATCH_DB", help="SQLite file or postgresql:// URL [default: fogwatch.db]."),
+]
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+
+
+def _open(db: str | None):
+    from fogwatch.store import Database
+
+    try:
+        return Database(db)
+    except StoreError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from None
+
+
+def _emit(rows: list[dict[str, Any]] | dict[str, Any], fmt: Format, columns: list[str] | None = None,
+          title: str | None = None) -> None:
+    if fmt is Format.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+    elif fmt is Format.jsonl:
+        for row in rows if isinstance(rows, list) else [rows]:
+            print(json.dumps(row, ensure_ascii=False, default=str))
+    else:
+        table = Table(title=title, show_lines=False)
+        items = rows if isinstance(rows, list) else [rows]
+        columns = columns or (list(items[0]) if items else [])
+        for col in columns:
+            table.add_column(col, overflow="fold")
+        for row in items:
+            table.add_row(*["" if row.get(c) is None else str(row.get(c)) for c in columns])
+        out.print(table)
+
+
+@app.command()
+def ingest(
+    sources: Annotated[list[str], typer.Argument(help="Files, folders, URLs or feeds; - reads standard input.")],
+    db: DbOption = None,
+    batch_size: Annotated[int, typer.Option(help="Articles per database transaction.")] = 200,
+    max_bytes: Annotated[int, typer.Option(help="Largest file or download accepted, in bytes.")] = 5_000_000,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for a URL.")] = 15.0,
+    allow_private: Annotated[bool, typer.Option(
+        "--allow-private", help="Allow URLs on private or loopback addresses.")] = False,
+    fmt: Annotated[Format, typer.Option("--format", help="Summary as a table or JSON.")] = Format.table,
+) -> None:
+    """Read articles and store each one once. Exits 1 when any input failed."""
+    from fogwatch.ingest import ingest as run_ingest
+
+    database = _open(db)
+    options = ReadOptions.from_env(max_bytes=max_bytes, timeout=timeout, allow_private=allow_private or None)
+    columns = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.fields[tally]}"), TimeElapsedColumn()]
+    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task("ingesting", total=None, tally="")
+        seen: dict[str, int] = {}
+
+        def progress(_item: object, outcome: str) -> None:
+            seen[outcome] = seen.get(outcome, 0) + 1
+            bar.update(task, advance=1, tally=" ".join(f"{k} {v}" for k, v in sorted(seen.items())))
+
+        report = run_ingest(database, sources, options, batch_size=batch_size, progress=progress)
+    summary = report.as_dict()
+    if fmt is Format.table:
+        for failure in report.failures:
+            err.print(f"[red]failed[/] {failure.origin}: {failure.reason}", highlight=False, markup=False)
+        out.print(
+            f"new {summary['new']}  ·  wire copies {summary['wire_copies']}  ·  "
+            f"already stored {summary['already_stored']}  ·  failed {summary['failed']}", highlight=False
+        )
+    else:
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+    database.close()
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def articles(
+    db: DbOption = None,
+    outlet: Annotated[Optional[str], typer.Option(help="Only this outlet (case-insensitive).")] = None,
+    since: Annotated[Optional[str], typer.Option(help="Published on or after this date (YYYY-MM-DD).")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Published on or before this date (YYYY-MM-DD).")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many.")] = 50,
+    offset: Annotated[int, typer.Option(help="Skip this many.")] = 0,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+) -> None:
+    """List stored articles, newest first."""
+    from fogwatch.store.articles import ArticleFilter, list_articles
+
+    for value, name in ((since, "--since"), (until, "--until")):
+        _check_date(value, name)
+    rows, total = list_articles(_open(db), ArticleFilter(outlet, since, until, limit, offset))
+    if fmt is Format.table:
+        _emit(rows, fmt, ["id", "published", "outlet", "title", "appearances"],
+              title=f"{len(rows)} of {total} articles")
+    else:
+        _emit({"total": total, "articles": rows} if fmt is Format.json else rows, fmt)
+
+
+def _check_date(value: str | None, name: str) -> None:
+    from datetime import date
+
+    if value is None:
+        return
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date like 2024-05-14", param_hint=name) from None
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help='Words, "a phrase", OR, -excluded, prefix*.')],
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(help="At most this many.")] = 20,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+) -> None:
+    """Full-text search over titles and texts, best match first."""
+    from fogwatch.store.articles import search_articles
+
+    rows = search_articles(_open(db), query, limit)
+    _emit(rows, fmt, ["id", "published", "outlet", "title", "snippet"], title=f"{len(rows)} matches")
+
+
+@app.command()
+def show(
+    key: Annotated[str, typer.Argument(help="Article id, id prefix, or the id its source gave it.")],
+    db: DbOption = None,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+) -> None:
+    """One article: metadata, every appearance (outlet, URL), and its text."""
+    from fogwatch.store.articles import get_article
+
+    article = get_article(_open(db), key)
+    if article is None:
+        err.print(f"no article matches {key!r}", markup=False)
+        raise typer.Exit(1)
+    if fmt is not Format.table:
+        _emit(article, fmt)
+        return
+    out.print(article["title"] or "(no title)", style="bold", markup=False, highlight=False)
+    out.print(f"id {article['id']}  ·  published {article['published'] or 'unknown'}  ·  "
+              f"{article['outlet'] or 'unknown outlet'}  ·  language {article['language'] or 'unknown'}",
+              markup=False, highlight=False)
+    for app_ in article["appearances"]:
+        out.print(f"  seen at {app_['outlet'] or '?'} {app_['url'] or ''} ({app_['origin']})",
+                  markup=False, highlight=False)
+    out.print()
+    out.print(article["text"], markup=False, highlight=False)
+
+
+@app.command()
+def stats(
+    db: DbOption = None,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+) -> None:
+    """How many articles, appearances, events, claims, figures, incidents, disputes and rejections."""
+    from fogwatch.store.articles import stats as count
+
+    numbers = count(_open(db))
+    if fmt is Format.table:
+        _emit([{"what": k, "count": v} for k, v in numbers.items()], fmt, ["what", "count"])
+    else:
+        _emit(numbers, fmt)
+
+
+@app.command()
+def rejections(
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(help="At most this many.")] = 100,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+) -> None:
+    """Inputs that could not be stored, with the reason (cleared once a later ingest succeeds)."""
+    from fogwatch.store.articles import list_rejections
+
+    _emit(list_rejections(_open(db), limit), fmt, ["origin", "code", "reason", "attempts", "last_seen"])
+
+
+@app.command()
+def demo(
+    db: Annotated[Path, typer.Option("--db", help="Where to create the demo database.")] = Path("fogwatch-demo.db"),
+) -> None:
+    """Ingest the bundled demo corpus into a fresh SQLite database and summarise it."""
+    from fogwatch.demo import run_demo
+
+    run_demo(db, out)
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""`fogwatch demo`: the bundled corpus into a fresh database, and a summary a newcomer can read."""
+
+from __future__ import annotations
+
+from importlib.resources import as_file, files
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from fogwatch.ingest import ingest
+from fogwatch.sources import ReadOptions
+from fogwatch.store import Database
+from fogwatch.store.articles import ArticleFilter, list_articles, search_articles, stats
+
+
+def demo_corpus() -> Path:
+    """The folder of demo reports inside the installed package."""
+    with as_file(files("fogwatch") / "data" / "demo") as path:
+        return Path(path)
+
+
+def fresh_sqlite(path: Path) -> Database:
+    """A new, empty database at `path` (an old demo database and its WAL files are removed)."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    return Database(path)
+
+
+def run_demo(path: Path, console: Console) -> None:
+    db = fresh_sqlite(path)
+    console.print(f"Ingesting the demo corpus ({demo_corpus()}) into {path} …", markup=False)
+    report = ingest(db, [str(demo_corpus())], ReadOptions())
+    summary = report.as_dict()
+    console.print(
+        f"new {summary['new']} · wire copies {summary['wire_copies']} · "
+        f"already stored {summary['already_stored']} · failed {summary['failed']}", highlight=False
+    )
+    rows, total = list_articles(db, ArticleFilter(limit=100))
+    table = Table(title=f"{total} articles")
+    for col in ("published", "outlet", "title", "seen at"):
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        table.add_row(row["published"] or "", row["outlet"] or "", row["title"] or "", str(row["appearances"]))
+    console.print(table)
+    hits = search_articles(db, '"El Fasher" killed', limit=3)
+    console.print(f'Search for "El Fasher" killed: {len(hits)} best matches', markup=False)
+    for hit in hits:
+        console.print(f"  {hit['outlet']}: {hit['snippet']}", markup=False, highlight=False)
+    numbers = stats(db)
+    console.print(" · ".join(f"{k} {v}" for k, v in numbers.items()), highlight=False)
+    console.print(f"Try: fogwatch articles --db {path}   ·   fogwatch search --db {path} drone", markup=False)
+    db.close()

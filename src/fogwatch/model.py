@@ -1,0 +1,79 @@
+"""The vocabulary fogwatch speaks: every layer passes these types, never loose dicts.
+
+Later layers (mentions, figures, claims, events, disputes) add their types here so that the whole
+record is described in one module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+# Typographic variants folded before hashing, so that a wire copy re-typeset by another outlet
+# ("curly" vs "straight" quotes, en dashes) keeps the same identity.
+_FOLD = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00ad": None, "\u200b": None,
+})
+_SPACE = re.compile(r"\s+")
+
+
+def normalise_text(text: str) -> str:
+    """The form of a text that identity is computed on: NFKC, folded punctuation, single spaces."""
+    text = unicodedata.normalize("NFKC", text).translate(_FOLD)
+    return _SPACE.sub(" ", text).strip()
+
+
+def article_id(text: str) -> str:
+    """Content identity: the same text from any outlet or URL is the same article."""
+    return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()[:20]
+
+
+@dataclass(slots=True)
+class Article:
+    """One news report as read from a source, before any language processing.
+
+    `source_id` is the id the input gave it (a JSONL `id`), kept so that gold data and users'
+    own keys still find it; `id` is always the content hash.
+    """
+
+    text: str
+    title: str | None = None
+    published: date | None = None
+    outlet: str | None = None
+    url: str | None = None
+    language: str | None = None
+    source_id: str | None = None
+    origin: str | None = None  # where it was read: path, path:line, URL
+    id: str = field(default="")
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            self.id = article_id(self.text)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["published"] = self.published.isoformat() if self.published else None
+        return d
+
+
+@dataclass(slots=True, frozen=True)
+class Rejection:
+    """An input that could not become an article, with the reason a person can act on."""
+
+    origin: str
+    code: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.origin}: {self.reason}"
+
+
+IngestOutcome = Literal["new", "appearance", "stored", "failed"]
+"""new: a text not seen before; appearance: a known text at another outlet or URL (wire copy);
+stored: nothing new; failed: rejected."""
