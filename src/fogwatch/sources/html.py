@@ -4,16 +4,33 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import lxml.html
 import trafilatura
+from lxml import etree
 
 from fogwatch.errors import SourceError
 from fogwatch.model import Article
 from fogwatch.sources.meta import clean, detect_language, outlet_from_url, parse_date
 
 
+_BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "section", "article"}
+
+
 def html_to_text(fragment: str) -> str:
-    """All text of an HTML fragment (a feed entry's content), paragraphs kept apart."""
-    return (trafilatura.html2txt(fragment) or "").strip()
+    """All visible text of an HTML fragment (a feed entry's content), one line per block."""
+    if "<" not in fragment:
+        return fragment.strip()
+    try:
+        root = lxml.html.fromstring(fragment)
+    except (etree.ParserError, ValueError):
+        return ""
+    for bad in root.xpath("//script|//style|//noscript"):
+        bad.drop_tree()
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.tag.lower() in _BLOCKS:
+            element.tail = "\n" + (element.tail or "")
+    lines = (" ".join(line.split()) for line in root.text_content().splitlines())
+    return "\n".join(line for line in lines if line)
 
 
 def read_html(html: str, origin: str, min_chars: int, url: str | None = None) -> Iterator[Article]:
