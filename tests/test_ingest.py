@@ -127,3 +127,19 @@ def test_shared_corpora_twice_gives_363(tmp_path, shared):
     for _ in range(2):
         assert cli("ingest", "--db", db, *sources).exit_code == 0
     assert json.loads(cli("stats", "--db", db, "--format", "json").output)["articles"] == 363
+
+
+def test_cli_on_both_backends(tmp_path, db_url):
+    """ingest → stats → search → show through the CLI, on SQLite and on PostgreSQL."""
+    write_reports(tmp_path / "in", 6)
+    (tmp_path / "in" / "dup.txt").write_text((tmp_path / "in" / "report-03.txt").read_text()
+                                             .replace("outlet: Mali Wire", "outlet: Bamako Daily"))
+    result = cli("ingest", "--db", db_url, "--format", "json", str(tmp_path / "in"))
+    summary = json.loads(result.output)
+    assert (summary["new"], summary["wire_copies"], summary["failed"]) == (6, 1, 0)
+    counts = json.loads(cli("stats", "--db", db_url, "--format", "json").output)
+    assert (counts["articles"], counts["appearances"]) == (6, 7)
+    hits = json.loads(cli("search", "--db", db_url, "Menaka", "--format", "json").output)
+    assert [h["title"] for h in hits] == ["Clashes near Menaka"]
+    shown = json.loads(cli("show", "--db", db_url, hits[0]["id"], "--format", "json").output)
+    assert shown["text"].startswith("Fighting broke out near Menaka")
