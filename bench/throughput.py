@@ -1,0 +1,101 @@
+"""Throughput of fogwatch extraction against raw spaCy parsing of the same texts, in one process.
+
+    python bench/throughput.py [--corpus FILE] [--processes N] [--repeat R] [--format json]
+
+The reference is the plain pipeline (`spacy.load(model)`, `nlp.pipe`) on the same texts with the
+same number of processes; fogwatch's run reads the corpus file, parses with its entity patterns
+and runs every registered extractor. Each is run `--repeat` times, alternating, and the best time
+of each is kept, so that a busy moment on the machine does not decide the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+import spacy
+
+from fogwatch.language import load, model_name
+from fogwatch.model import Article
+from fogwatch.pipeline import extract_records
+from fogwatch.sources import ReadOptions, read_sources
+
+DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "fakes-dev.jsonl"
+DEMO = Path(__file__).resolve().parents[1] / "src" / "fogwatch" / "data" / "demo"
+
+
+def peak_rss_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024
+
+
+def read(corpus: list[str]) -> list[Article]:
+    return [a for a in read_sources(corpus, ReadOptions()) if isinstance(a, Article)]
+
+
+def run_spacy(nlp, texts: list[str], processes: int, batch_size: int) -> float:
+    start = time.perf_counter()
+    for _ in nlp.pipe(texts, n_process=processes, batch_size=batch_size):
+        pass
+    return time.perf_counter() - start
+
+
+def run_fogwatch(corpus: list[str], model: str, processes: int, batch_size: int) -> tuple[float, int]:
+    start = time.perf_counter()
+    n = sum(1 for _ in extract_records(read(corpus), model, n_process=processes, batch_size=batch_size))
+    return time.perf_counter() - start, n
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", nargs="+", default=None, help="files or folders (default: fakes-dev, else the demo corpus)")
+    parser.add_argument("--model", default=None)
+    parser.add_argument("--processes", type=int, default=1)
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--format", choices=["text", "json"], default="text")
+    args = parser.parse_args(argv)
+    corpus = args.corpus or [str(DEFAULT_CORPUS if DEFAULT_CORPUS.exists() else DEMO)]
+    model = model_name(args.model)
+
+    texts = [a.text for a in read(corpus)]
+    raw = spacy.load(model)
+    load(model)  # fogwatch's pipeline loaded before timing, like the reference
+    run_spacy(raw, texts[:20], 1, args.batch_size)  # warm-up
+    spacy_times, fog_times = [], []
+    for _ in range(args.repeat):
+        spacy_times.append(run_spacy(raw, texts, args.processes, args.batch_size))
+        elapsed, n = run_fogwatch(corpus, model, args.processes, args.batch_size)
+        assert n == len(texts), f"fogwatch produced {n} records for {len(texts)} texts"
+        fog_times.append(elapsed)
+    spacy_s, fog_s = min(spacy_times), min(fog_times)
+    result = {
+        "corpus": corpus,
+        "articles": len(texts),
+        "characters": sum(map(len, texts)),
+        "processes": args.processes,
+        "model": model,
+        "spacy_s": round(spacy_s, 3),
+        "fogwatch_s": round(fog_s, 3),
+        "spacy_articles_per_s": round(len(texts) / spacy_s, 2),
+        "articles_per_s": round(len(texts) / fog_s, 2),
+        "ratio_vs_spacy": round(spacy_s / fog_s, 3),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+    }
+    if args.format == "json":
+        print(json.dumps(result, indent=2))
+    else:
+        print(f"{result['articles']} articles, {args.processes} process(es), model {model}")
+        print(f"raw spaCy : {spacy_s:8.2f} s  {result['spacy_articles_per_s']:7.2f} articles/s")
+        print(f"fogwatch  : {fog_s:8.2f} s  {result['articles_per_s']:7.2f} articles/s")
+        print(f"ratio vs spaCy: {result['ratio_vs_spacy']:.3f}   peak RSS: {result['peak_rss_mb']} MB")
+    return result
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

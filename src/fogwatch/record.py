@@ -1,0 +1,60 @@
+"""The output record (DESIGN.md §3, a contract read by outside tools): one JSON object per
+article. Fields are only ever added, never renamed or removed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fogwatch.extract import Context
+from fogwatch.model import ActorMention, Article, PlaceMention, TimeMention
+
+RECORD_LISTS = ("actors", "places", "times", "figures", "claims", "events")
+_PREFIX = {"actors": "a", "places": "p", "times": "t", "figures": "f", "claims": "c", "events": "e"}
+
+
+def article_header(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "source_id": article.source_id,
+        "title": article.title,
+        "outlet": article.outlet,
+        "url": article.url,
+        "published": article.published.isoformat() if article.published else None,
+        "language": article.language,
+        # Relative times ("on Tuesday") cannot be resolved without it; say so rather than guess.
+        "published_known": article.published is not None,
+    }
+
+
+def _actor(m: ActorMention) -> dict[str, Any]:
+    return {"text": m.text, "start": m.start, "end": m.end, "name": m.name, "country": m.country,
+            "sector": m.sector, "kind": m.kind}
+
+
+def _place(m: PlaceMention) -> dict[str, Any]:
+    return {"text": m.text, "start": m.start, "end": m.end, "name": m.name, "country": m.country,
+            "admin1": m.admin1, "lat": m.lat, "lon": m.lon, "feature": m.feature, "geonameid": m.geonameid}
+
+
+def _time(m: TimeMention) -> dict[str, Any]:
+    return {"text": m.text, "start": m.start, "end": m.end,
+            "from": m.start_date.isoformat() if m.start_date else None,
+            "to": m.end_date.isoformat() if m.end_date else None,
+            "granularity": m.granularity, "resolved": m.start_date is not None or m.end_date is not None}
+
+
+_SERIALISERS = {"actors": _actor, "places": _place, "times": _time}
+
+
+def build_record(ctx: Context) -> dict[str, Any]:
+    """The record of one article from what the extractors found; ids are unique per record."""
+    record: dict[str, Any] = {"article": article_header(ctx.article)}
+    for kind in RECORD_LISTS:
+        facts = ctx.facts.get(kind, [])
+        serialise = _SERIALISERS.get(kind)
+        items = []
+        for number, fact in enumerate(sorted(facts, key=lambda f: (f.start, f.end)), start=1):
+            item = serialise(fact) if serialise else dict(fact)
+            items.append({"id": f"{_PREFIX[kind]}{number}", **item})
+        record[kind] = items
+    return record
