@@ -122,3 +122,29 @@ class TimeMention(Span):
     start_date: date | None = None  # the record's `from`
     end_date: date | None = None  # the record's `to`; None for an open end ("since Tuesday")
     granularity: Granularity = "unknown"
+
+
+# -- figures and claims: how many, and who says so --------------------------------------------
+
+FigureCategory = Literal[
+    "killed", "wounded", "missing", "captured", "arrested", "displaced", "sheltered", "evacuated",
+    "deployed", "equipment_destroyed", "protesters", "other",
+]
+Qualifier = Literal[
+    "exact", "at_least", "more_than", "at_most", "up_to", "approximately", "nearly", "range", "vague",
+]
+
+
+@dataclass(slots=True)
+class FigureMention(Span):
+    """A count of people or things in the conflict, as an interval: `low`/`high` None = unbounded;
+    `best` is the conservative reading a coder would use."""
+
+    category: FigureCategory = "other"
+    low: int | None = None
+    high: int | None = None
+    best: int | None = None
+    qualifier: Qualifier = "exact"
+    subject: str | None = None  # "civilians", "Syrian fighters"
+    amount_text: str | None = None  # the words of the amount alone: "nearly a hundred"
+    claim: Any = None  # the ClaimMention that carries it (set by the claims extractor)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from fogwatch.extract import Context
-from fogwatch.model import ActorMention, Article, PlaceMention, TimeMention
+from fogwatch.model import ActorMention, Article, FigureMention, PlaceMention, TimeMention
 
 RECORD_LISTS = ("actors", "places", "times", "figures", "claims", "events")
 _PREFIX = {"actors": "a", "places": "p", "times": "t", "figures": "f", "claims": "c", "events": "e"}
@@ -43,7 +43,13 @@ def _time(m: TimeMention) -> dict[str, Any]:
             "granularity": m.granularity, "resolved": m.start_date is not None or m.end_date is not None}
 
 
-_SERIALISERS = {"actors": _actor, "places": _place, "times": _time}
+def _figure(m: FigureMention) -> dict[str, Any]:
+    return {"text": m.text, "start": m.start, "end": m.end, "category": m.category, "low": m.low,
+            "high": m.high, "best": m.best, "qualifier": m.qualifier, "subject": m.subject,
+            "claim": None}
+
+
+_SERIALISERS = {"actors": _actor, "places": _place, "times": _time, "figures": _figure}
 
 
 def build_record(ctx: Context) -> dict[str, Any]:
