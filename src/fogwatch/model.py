@@ -148,3 +148,33 @@ class FigureMention(Span):
     subject: str | None = None  # "civilians", "Syrian fighters"
     amount_text: str | None = None  # the words of the amount alone: "nearly a hundred"
     claim: Any = None  # the ClaimMention that carries it (set by the claims extractor)
+
+
+Stance = Literal["assert", "allege", "deny", "hedge"]
+SourceKind = Literal["outlet", "named", "anonymous", "media"]
+
+
+@dataclass(slots=True)
+class Source:
+    """Who a claim is attributed to. Offsets are None for the outlet's own voice."""
+
+    kind: SourceKind
+    text: str | None = None
+    start: int | None = None
+    end: int | None = None
+    name: str | None = None
+    country: str | None = None
+    sector: Sector | None = None
+
+
+@dataclass(slots=True)
+class ClaimMention(Span):
+    """Something a source says: `start`/`end` cover what is claimed (its content); the source and
+    the cue ("said", "according to", "denied") carry their own spans."""
+
+    source: Source = field(default_factory=lambda: Source("outlet"))
+    cue: Span | None = None
+    stance: Stance = "assert"
+    responds_to: "ClaimMention | None" = None
+    sentence_start: int = 0
+    sentence_end: int = 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from fogwatch.extract import Context
-from fogwatch.model import ActorMention, Article, FigureMention, PlaceMention, TimeMention
+from fogwatch.model import ActorMention, Article, ClaimMention, FigureMention, PlaceMention, TimeMention
 
 RECORD_LISTS = ("actors", "places", "times", "figures", "claims", "events")
 _PREFIX = {"actors": "a", "places": "p", "times": "t", "figures": "f", "claims": "c", "events": "e"}
@@ -49,18 +49,35 @@ def _figure(m: FigureMention) -> dict[str, Any]:
             "claim": None}
 
 
-_SERIALISERS = {"actors": _actor, "places": _place, "times": _time, "figures": _figure}
+def _claim(m: ClaimMention) -> dict[str, Any]:
+    from fogwatch.extract.claims import as_dict
+
+    return {**as_dict(m), "responds_to": None}
+
+
+_SERIALISERS = {"actors": _actor, "places": _place, "times": _time, "figures": _figure, "claims": _claim}
 
 
 def build_record(ctx: Context) -> dict[str, Any]:
-    """The record of one article from what the extractors found; ids are unique per record."""
+    """The record of one article from what the extractors found; ids are unique per record.
+    Facts refer to each other as objects (a figure's claim); here those become ids."""
     record: dict[str, Any] = {"article": article_header(ctx.article)}
+    ids: dict[int, str] = {}
+    ordered: dict[str, list[Any]] = {}
     for kind in RECORD_LISTS:
-        facts = ctx.facts.get(kind, [])
-        serialise = _SERIALISERS.get(kind)
+        facts = sorted(ctx.facts.get(kind, []), key=lambda f: (f.start, f.end))
+        ordered[kind] = facts
+        for number, fact in enumerate(facts, start=1):
+            ids[id(fact)] = f"{_PREFIX[kind]}{number}"
+    for kind, facts in ordered.items():
+        serialise = _SERIALISERS.get(kind, dict)
         items = []
-        for number, fact in enumerate(sorted(facts, key=lambda f: (f.start, f.end)), start=1):
-            item = serialise(fact) if serialise else dict(fact)
-            items.append({"id": f"{_PREFIX[kind]}{number}", **item})
+        for fact in facts:
+            item = {"id": ids[id(fact)], **serialise(fact)}
+            for field_name in ("claim", "responds_to"):
+                target = getattr(fact, field_name, None)
+                if target is not None:
+                    item[field_name] = ids.get(id(target))
+            items.append(item)
         record[kind] = items
     return record

@@ -33,6 +33,8 @@ EXTRACTORS: dict[str, str] = {
     "actors": "fogwatch.extract.actors:extract_actors",
     "places": "fogwatch.extract.places:extract_places",
     "times": "fogwatch.extract.times:extract_times",
+    "figures": "fogwatch.extract.figures:extract_figures",
+    "claims": "fogwatch.extract.claims:extract_claims",
 }
 
 

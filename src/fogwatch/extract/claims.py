@@ -1,0 +1,452 @@
+"""The claims extractor: who says what, with which stance, and which claim a denial answers.
+
+Attribution is read from the dependency parse, sentence by sentence:
+
+- a reporting verb ("said", "claimed", "denied", "suggests") and its subject: the subject is the
+  source, the verb the cue, its complement the content; a verb with no subject of its own takes
+  the subject of the verb it hangs from ("countered these claims, saying …");
+- "according to X", "citing X": X is the source, the rest of the sentence the content;
+- "reportedly", "allegedly" with no reporting verb: a hedged (alleged) claim by the clause's
+  subject, or by no one in particular;
+- quotations: a sentence inside quotation marks with no cue of its own takes the source of the
+  quotation it belongs to — named before it, after it, or in the following sentence;
+- pronoun sources ("he said", "what they alleged") take the nearest actor before them;
+- every other sentence that carries a figure is the outlet's own voice.
+
+A denial (or counter) whose object is a report noun ("dismissed the report", "denied such claims")
+`responds_to` the latest earlier claim by another source. Each figure is linked to the claim
+whose content holds it. Vocabulary lives in data/claims.yaml; this module holds only the grammar.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any
+
+import yaml
+from spacy.tokens import Doc, Span as SpacySpan, Token
+
+from fogwatch.extract import Context
+from fogwatch.model import ActorMention, ClaimMention, FigureMention, Source, Span
+
+_SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
+_CONTENT_DEPS = frozenset({"ccomp", "xcomp", "dobj", "prep", "attr", "oprd", "advcl", "dative", "obj", "npadvmod"})
+# Verbs that report only with a clausal complement or a report-noun subject ("estimates put the
+# number at …", "the video shows"); otherwise they are ordinary verbs ("put the gun down").
+_WEAK_VERBS = frozenset({"put", "find", "show", "count", "record", "document", "estimate", "reveal",
+                         "indicate", "describe", "observe", "mention", "detail", "update", "post",
+                         "publish", "brief", "inform", "cite", "quote", "note", "add", "write",
+                         "explain", "answer", "reply", "respond", "vow", "pledge", "promise",
+                         "predict", "warn", "argue", "maintain", "expect", "fear", "think", "believe",
+                         "assume", "appear", "seem", "hint", "imply", "charge", "blame", "acknowledge",
+                         "admit", "conclude", "testify", "observe", "emphasise", "emphasize", "stress"})
+# Weak verbs that report with a report-noun subject alone ("estimates put the number at …").
+_REPORT_SUBJECT_VERBS = frozenset({"put", "show", "indicate", "estimate", "find", "count", "record",
+                                   "document", "reveal"})
+_OPEN_QUOTES = "“\"«‘"
+_CLOSE_QUOTES = "”\"»’"
+
+
+@dataclass(frozen=True)
+class ClaimLexicon:
+    verb_stance: dict[str, str]
+    report_nouns: frozenset[str]
+    answered_nouns: frozenset[str]
+    adverb_stance: dict[str, str]
+    phrases: tuple[tuple[tuple[str, ...], str], ...]
+    anonymous_heads: frozenset[str]
+    pronouns: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> ClaimLexicon:
+    data = yaml.safe_load((files("fogwatch") / "data" / "claims.yaml").read_text(encoding="utf-8"))
+    return ClaimLexicon(
+        verb_stance={verb: stance for stance, verbs in data["verbs"].items() for verb in verbs},
+        report_nouns=frozenset(data["report_nouns"]),
+        answered_nouns=frozenset(data["answered_nouns"]),
+        adverb_stance={adv: stance for stance, advs in data["adverbs"].items() for adv in advs},
+        phrases=tuple((tuple(p["words"]), p["stance"]) for p in data["phrases"]),
+        anonymous_heads=frozenset(data["anonymous_heads"]),
+        pronouns=frozenset(data["pronouns"]),
+    )
+
+
+@dataclass
+class _Found:
+    """One attribution inside a sentence, before its source is resolved."""
+
+    cue_start: int  # token indices
+    cue_end: int
+    source_tokens: tuple[int, int] | None  # token span of the source phrase
+    content: tuple[int, int]  # token span of the content
+    stance: str
+    answers: bool = False  # its object is a report noun: it answers an earlier claim
+    weak: bool = False  # an agentless passive ("were reported killed"): dropped if others exist
+
+
+def extract_claims(doc: Doc, ctx: Context) -> list[ClaimMention]:
+    lex = lexicon()
+    actors: list[ActorMention] = sorted(ctx.facts.get("actors", []), key=lambda a: a.start)
+    figures: list[FigureMention] = ctx.facts.get("figures", [])
+    claims: list[ClaimMention] = []
+    quote_source: Source | None = None  # the source of the quotation we are inside, if known
+    inside = False  # inside a quotation at the start of the sentence
+    lead_in: Source | None = None  # a sentence ending "… described it:" introduces a quotation
+    sentences = list(doc.sents)
+    for index, sent in enumerate(sentences):
+        found = _attributions(sent, lex)
+        if any(not f.weak for f in found):
+            found = [f for f in found if not f.weak]
+        made = [_claim(doc, sent, f, actors, claims, lex, ctx) for f in found]
+        text = sent.text.strip()
+        if not made:
+            source = None
+            if inside or text[:1] in _OPEN_QUOTES:
+                source = quote_source or lead_in or _next_sentence_source(sentences, index, actors, claims, lex, doc, ctx)
+            if source is not None:
+                made.append(_whole_sentence_claim(sent, source, "assert"))
+            elif _has_figure(sent, figures):
+                made.append(_whole_sentence_claim(sent, _outlet(ctx), "assert"))
+        named = [c.source for c in made if c.source.kind != "outlet"]
+        was_inside = inside
+        inside = _inside_after(text, inside)
+        if inside:
+            quote_source = (named[-1] if named and not was_inside else quote_source) or lead_in
+        else:
+            quote_source = None
+        lead_in = named[-1] if named and text.endswith(":") else (lead_in if inside else None)
+        claims.extend(made)
+    _link_figures(figures, claims, doc, ctx)
+    return claims
+
+
+# -- finding attributions in one sentence ----------------------------------------------------------
+
+def _attributions(sent: SpacySpan, lex: ClaimLexicon) -> list[_Found]:
+    found: list[_Found] = []
+    for token in sent:
+        phrase = _phrase_cue(token, lex)
+        if phrase is not None:
+            found.append(phrase)
+            continue
+        stance = lex.verb_stance.get(token.lemma_.lower())
+        if stance is None or token.pos_ not in ("VERB", "AUX") or token.dep_ in ("amod", "compound"):
+            continue
+        subject = _subject(token)
+        own_subject = subject is not None and subject.head == token
+        lemma = token.lemma_.lower()
+        if lemma in _WEAK_VERBS and not _has_clause(token) and not sent.text.rstrip().endswith(":") and not (
+            lemma in _REPORT_SUBJECT_VERBS and subject is not None and subject.lemma_.lower() in lex.report_nouns
+        ):
+            continue
+        if subject is not None and len(subject) == 1 and subject.pos_ in ("ADJ", "VERB") and subject.dep_ == "nsubj" \
+                and not subject.ent_type_:
+            continue  # "Conflicting reports are …" misparsed with "reports" as the verb
+        nested = any(f.content[0] <= token.i < f.content[1] for f in found if f.source_tokens)
+        if nested and (not own_subject or subject.lower_ in lex.answered_nouns or subject.lower_ in lex.pronouns):
+            continue  # "countered these claims, saying …": part of the head's attribution
+        passive = subject is not None and subject.dep_ == "nsubjpass" or any(c.dep_ == "auxpass" for c in token.children)
+        agent = _passive_agent(token)
+        source_span: tuple[int, int] | None
+        if passive:
+            source_span = _subtree(agent) if agent is not None else None
+        else:
+            source_span = _subtree(subject) if subject is not None else None
+        content = _content(token, sent, exclude=source_span)
+        found.append(_Found(token.i, token.i + 1, source_span, content, stance,
+                            answers=_answers(token, lex), weak=source_span is None))
+    if not found:
+        found.extend(_adverb_cues(sent, lex))
+    return found
+
+
+def _phrase_cue(token: Token, lex: ClaimLexicon) -> _Found | None:
+    """'according to X', 'citing X' …: X (the object of the last word) is the source."""
+    for words, stance in lex.phrases:
+        if token.lower_ != words[0]:
+            continue
+        doc = token.doc
+        end = token.i + len(words)
+        if end > token.sent.end or tuple(t.lower_ for t in doc[token.i:end]) != words:
+            continue
+        last = doc[end - 1]
+        objects = [c for c in last.children if c.dep_ in ("pobj", "dobj", "obj")]
+        if not objects and last.i + 1 < token.sent.end:
+            objects = [c for c in doc[last.i + 1].children if c.dep_ in ("pobj", "dobj")] or \
+                [t for t in doc[last.i + 1:token.sent.end] if t.head.i <= last.i][:1]
+        if not objects:
+            return None
+        source = _subtree(objects[0])
+        source = (min(source[0], end), source[1])
+        content = _rest_of_sentence(token.sent, token.i, source[1])
+        return _Found(token.i, end, source, content, stance)
+    return None
+
+
+def _adverb_cues(sent: SpacySpan, lex: ClaimLexicon) -> list[_Found]:
+    out = []
+    for token in sent:
+        stance = lex.adverb_stance.get(token.lower_)
+        if stance is None or token.dep_ != "advmod":
+            continue
+        verb = token.head
+        subject = _subject(verb)
+        source = _subtree(subject) if subject is not None else None
+        out.append(_Found(token.i, token.i + 1, source, _content(verb, sent, exclude=None), stance))
+        break
+    return out
+
+
+def _subject(verb: Token) -> Token | None:
+    """The verb's subject, or that of the verb it is coordinated with or hangs from."""
+    current: Token | None = verb
+    for _ in range(4):
+        if current is None:
+            return None
+        for child in current.children:
+            if child.dep_ in _SUBJECTS:
+                return child
+        if current.dep_ in ("conj", "advcl", "xcomp", "acl") and current.head != current:
+            current = current.head
+        else:
+            return None
+    return None
+
+
+def _passive_agent(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ == "agent":
+            objects = [c for c in child.children if c.dep_ == "pobj"]
+            return objects[0] if objects else None
+    return None
+
+
+def _has_clause(verb: Token) -> bool:
+    return any(c.dep_ in ("ccomp", "xcomp") for c in verb.children) or verb.dep_ in ("parataxis",)
+
+
+def _answers(verb: Token, lex: ClaimLexicon) -> bool:
+    """Whether the verb's object is a report noun: 'dismissed the report', 'denied such claims'."""
+    for child in verb.children:
+        if child.dep_ in ("dobj", "obj") and child.lower_ in lex.answered_nouns:
+            return True
+        if child.dep_ == "prep":
+            if any(g.dep_ == "pobj" and g.lower_ in lex.answered_nouns for g in child.children):
+                return True
+    return False
+
+
+def _subtree(token: Token) -> tuple[int, int]:
+    return token.left_edge.i, token.right_edge.i + 1
+
+
+def _content(verb: Token, sent: SpacySpan, exclude: tuple[int, int] | None) -> tuple[int, int]:
+    """The token span of what the verb reports: its complements, or else the rest of the sentence."""
+    parts = [c for c in verb.children if c.dep_ in _CONTENT_DEPS]
+    if verb.dep_ in ("ROOT",) and not any(c.dep_ in ("ccomp", "xcomp", "dobj") for c in verb.children):
+        # "…, the ministry said." with the clause parsed as a sibling: the rest of the sentence.
+        return _rest_of_sentence(sent, exclude[0] if exclude else verb.i, exclude[1] if exclude else verb.i + 1)
+    if not parts:
+        if verb.dep_ in ("parataxis", "ccomp") and verb.head.i != verb.i:
+            head = verb.head
+            return _subtree(head) if not (head.left_edge.i <= verb.i < head.right_edge.i + 1) else \
+                _rest_of_sentence(sent, exclude[0] if exclude else verb.i, verb.i + 1)
+        return _rest_of_sentence(sent, exclude[0] if exclude else verb.i, verb.i + 1)
+    start = min(p.left_edge.i for p in parts)
+    end = max(p.right_edge.i for p in parts) + 1
+    return start, end
+
+
+def _rest_of_sentence(sent: SpacySpan, cut_start: int, cut_end: int) -> tuple[int, int]:
+    """The longer side of the sentence around a cut (the attribution phrase)."""
+    before = (sent.start, cut_start)
+    after = (cut_end, sent.end)
+    return before if before[1] - before[0] >= after[1] - after[0] else after
+
+
+# -- resolving sources -----------------------------------------------------------------------------
+
+def _claim(doc: Doc, sent: SpacySpan, found: _Found, actors: list[ActorMention],
+           earlier: list[ClaimMention], lex: ClaimLexicon, ctx: Context) -> ClaimMention:
+    source = _resolve_source(doc, found.source_tokens, actors, earlier, lex)
+    if source.kind == "outlet":  # the subject is no speaker ("the influx … suggests"): the outlet hedges
+        source = _outlet(ctx)
+    start, end = _char_span(doc, *found.content)
+    cue = doc[found.cue_start:found.cue_end]
+    claim = ClaimMention(
+        text=doc.text[start:end], start=start, end=end, source=source,
+        cue=Span(cue.text, cue.start_char, cue.end_char), stance=found.stance,  # type: ignore[arg-type]
+        sentence_start=sent.start_char, sentence_end=sent.end_char,
+    )
+    if found.answers or found.stance == "deny":
+        claim.responds_to = _answered(claim, earlier, explicit=found.answers)
+    return claim
+
+
+def _resolve_source(doc: Doc, tokens: tuple[int, int] | None, actors: list[ActorMention],
+                    earlier: list[ClaimMention], lex: ClaimLexicon) -> Source:
+    if tokens is None:
+        return Source("anonymous")
+    span = doc[tokens[0]:tokens[1]]
+    start, end = span.start_char, span.end_char
+    head = span.root
+    if head.lower_ in lex.pronouns and len(span) == 1:
+        antecedent = _antecedent(actors, start, head)
+        if antecedent is not None:
+            return _from_actor(antecedent, antecedent.start, antecedent.end, antecedent.text)
+        for claim in reversed(earlier):
+            if claim.source.kind in ("named", "media"):
+                return claim.source
+        return Source("anonymous", span.text, start, end)
+    inside = [a for a in actors if a.start < end and start < a.end]
+    on_head = [a for a in inside if a.start <= head.idx < a.end]
+    speaker_head = head.lemma_.lower() in lex.anonymous_heads or head.lower_ in lex.report_nouns \
+        or head.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+    candidates = on_head or (inside if speaker_head else [])
+    known = [a for a in candidates if a.country or a.sector not in (None, "UNK") or a.kind in ("organisation", "person")]
+    text = span.text.strip(" ,;:")
+    if known:
+        best = max(known, key=lambda a: (a.end - a.start))
+        s, e = start, start + len(text)
+        if e - s > 120:  # a clause parsed as the subject: keep the actor's own span
+            text, s, e = best.text, best.start, best.end
+        return _from_actor(best, s, e, text)
+    if speaker_head:
+        kind = "named" if head.ent_type_ in ("PERSON", "ORG") else "anonymous"
+        return Source(kind, text, start, start + len(text), name=text if kind == "named" else None)  # type: ignore[arg-type]
+    return Source("outlet")
+
+
+def _from_actor(actor: ActorMention, start: int, end: int, text: str) -> Source:
+    kind = "media" if actor.sector == "MED" else "named"
+    return Source(kind, text, start, end, name=actor.name or actor.text, country=actor.country,
+                  sector=actor.sector)  # type: ignore[arg-type]
+
+
+def _antecedent(actors: list[ActorMention], before: int, pronoun: Token) -> ActorMention | None:
+    """The nearest actor before a pronoun, in its sentence or the one before (a light coreference)."""
+    window_start = pronoun.sent.start_char
+    previous = pronoun.sent.start - 1
+    if previous >= 0:
+        window_start = pronoun.doc[previous].sent.start_char
+    candidates = [a for a in actors if window_start <= a.start and a.end <= before
+                  and (a.country or a.name) and a.sector != "CVL"]
+    return candidates[-1] if candidates else None
+
+
+def _same_source(a: Source, b: Source) -> bool:
+    if a.kind == "outlet" or b.kind == "outlet":
+        return a.kind == b.kind
+    if a.name and b.name and a.name.lower() == b.name.lower():
+        return True
+    return bool(a.country and a.country == b.country and a.sector == b.sector)
+
+
+def _answered(claim: ClaimMention, earlier: list[ClaimMention], explicit: bool) -> ClaimMention | None:
+    """The claim a denial answers: the latest earlier claim by another source (only the one just
+    before when the denial names no report or claim)."""
+    candidates = [c for c in earlier if c.stance in ("assert", "allege", "hedge") and c.source.kind != "outlet"
+                  and not _same_source(c.source, claim.source)]
+    if not candidates:
+        return None
+    if explicit:
+        return candidates[-1]
+    return candidates[-1] if earlier and candidates[-1] is earlier[-1] else None
+
+
+# -- quotations and the outlet's voice ---------------------------------------------------------------
+
+def _quoted(text: str) -> bool:
+    stripped = text.strip()
+    return bool(stripped) and (stripped[0] in _OPEN_QUOTES or stripped[-1] in _CLOSE_QUOTES)
+
+
+def _inside_after(text: str, inside: bool) -> bool:
+    """Whether a quotation is still open after this sentence. Curly and angle quotes say which
+    way they go; a straight double quote toggles. Single quotes are left alone (apostrophes)."""
+    for i, char in enumerate(text):
+        if char in "“«":
+            inside = True
+        elif char in "”»":
+            inside = False
+        elif char == '"':
+            before = text[i - 1] if i else " "
+            after = text[i + 1] if i + 1 < len(text) else " "
+            if (before.isspace() or before in "([—–-") and not after.isspace():
+                inside = True  # an opening mark, also one re-opening a quotation at a new paragraph
+            elif after.isspace() or after in ".,;:!?)":
+                inside = False
+            else:
+                inside = not inside
+    return inside
+
+
+def _next_sentence_source(sentences: list[SpacySpan], index: int, actors: list[ActorMention],
+                          earlier: list[ClaimMention], lex: ClaimLexicon, doc: Doc, ctx: Context) -> Source | None:
+    """A quotation attributed in the next sentence ('"…," SOHR sources added.' split in two)."""
+    if index + 1 >= len(sentences):
+        return None
+    following = sentences[index + 1]
+    if len(following) > 12:
+        return None
+    for found in _attributions(following, lex):
+        if found.source_tokens is not None:
+            source = _resolve_source(doc, found.source_tokens, actors, earlier, lex)
+            return None if source.kind == "outlet" else source
+    return None
+
+
+def _whole_sentence_claim(sent: SpacySpan, source: Source, stance: str) -> ClaimMention:
+    text = sent.text.rstrip()
+    return ClaimMention(text=text, start=sent.start_char, end=sent.start_char + len(text), source=source,
+                        stance=stance, sentence_start=sent.start_char, sentence_end=sent.end_char)  # type: ignore[arg-type]
+
+
+def _outlet(ctx: Context) -> Source:
+    return Source("outlet", ctx.article.outlet, None, None, name=ctx.article.outlet, sector="MED")
+
+
+def _has_figure(sent: SpacySpan, figures: list[FigureMention]) -> bool:
+    return any(sent.start_char <= f.start < sent.end_char for f in figures)
+
+
+def _char_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    span = doc[start:end]
+    text = span.text
+    lead = len(text) - len(text.lstrip(" ,;:—–-"))
+    return span.start_char + lead, span.end_char
+
+
+_KIND_RANK = {"named": 0, "media": 1, "anonymous": 2, "outlet": 3}
+
+
+def _link_figures(figures: list[FigureMention], claims: list[ClaimMention], doc: Doc, ctx: Context) -> None:
+    """Each figure to the claim whose content holds it; else its sentence's claim; else the outlet."""
+    for figure in figures:
+        holding = [c for c in claims if c.start <= figure.start and figure.end <= c.end + 1]
+        same_sentence = [c for c in claims if c.sentence_start <= figure.start < c.sentence_end]
+        pool = holding or same_sentence
+        if pool:
+            figure.claim = min(pool, key=lambda c: (_KIND_RANK[c.source.kind], c.end - c.start))
+        else:
+            sent = doc.char_span(figure.start, figure.end, alignment_mode="expand")
+            if sent is not None:
+                claim = _whole_sentence_claim(sent.sent, _outlet(ctx), "assert")
+                claims.append(claim)
+                figure.claim = claim
+    claims.sort(key=lambda c: (c.start, c.end))
+
+
+def as_dict(claim: ClaimMention) -> dict[str, Any]:
+    """The claim's fields in the record, without ids (the record builder assigns them)."""
+    s = claim.source
+    return {
+        "text": claim.text, "start": claim.start, "end": claim.end,
+        "source": {"text": s.text, "start": s.start, "end": s.end, "name": s.name, "country": s.country,
+                   "sector": s.sector, "kind": s.kind},
+        "cue": {"text": claim.cue.text, "start": claim.cue.start, "end": claim.cue.end} if claim.cue else None,
+        "stance": claim.stance,
+    }
