@@ -227,10 +227,24 @@ def score_actors(score: Score, doc: GoldArticle) -> None:
                 score.misses.append(f"actor {country} of event {event['anchor']!r} (found {sorted(filter(None, countries))})")
 
 
+# A sentence ends at a line break or at . ! ? before a capital, unless the full stop closes an
+# abbreviation made of capitals ("U.S. officials", "Brig. Gen.").
+_BOUNDARY = re.compile(r"\n|[.!?][\"”’]?\s+(?=[\"“A-Z0-9])")
+_ABBREVIATION = re.compile(r"(?:\b[A-Z]\.)+$|\b(?:Mr|Mrs|Ms|Dr|Gen|Col|Lt|St|Sgt|No|Brig|Maj|Capt|Gov|Sen|Rep)\.$")
+
+
 def _sentence_span(text: str, span: tuple[int, int]) -> tuple[int, int]:
-    start = max(text.rfind(". ", 0, span[0]), text.rfind("\n", 0, span[0])) + 1
-    ends = [i for i in (text.find(". ", span[1]), text.find("\n", span[1])) if i >= 0]
-    return start, (min(ends) + 1 if ends else len(text))
+    """The sentence around a gold anchor, found without the parser (gold is parser-independent)."""
+    start, end = 0, len(text)
+    for match in _BOUNDARY.finditer(text):
+        if _ABBREVIATION.search(text, max(0, match.start() - 12), match.start() + 1):
+            continue
+        if match.end() <= span[0]:
+            start = match.end()
+        elif match.start() >= span[1]:
+            end = match.start() + 1
+            break
+    return start, end
 
 
 def _claims_by_id(record: dict) -> dict[str, dict]:

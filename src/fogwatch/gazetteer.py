@@ -381,18 +381,25 @@ def _merge_curated(places: list[Place], keys: list[list[str]], codes: list[str],
 
     # curated towns merge with the GeoNames town of their country that bears their name (or,
     # failing that, has it as an alternate name), the largest if several do; never two into one
+    curated_places = [_curated_place(entry) for entry in curated.get("places") or ()]
+    wanted = {(p.country, key) for p in curated_places if p.feature in _SETTLEMENTS for key in _keys_of(p)}
+    wanted_keys = {key for _, key in wanted}
     by_name: dict[tuple[str | None, str], int] = {}
     by_alias: dict[tuple[str | None, str], int] = {}
-    wanted = {entry.get("country") for entry in curated.get("places") or ()}
-    for i, (place, place_keys) in enumerate(zip(places, keys)):
-        if place.feature == "city" and place.country in wanted:
-            for n, key in enumerate(place_keys):
-                index = by_name if n == 0 else by_alias
-                j = index.get((place.country, key))
-                if j is None or (places[j].population or 0) < (place.population or 0):
-                    index[(place.country, key)] = i
-    for entry in curated.get("places") or ():
-        place = _curated_place(entry)
+    for i, place_keys in enumerate(keys):
+        if wanted_keys.isdisjoint(place_keys):
+            continue
+        place = places[i]
+        if place.feature != "city":
+            continue
+        for n, key in enumerate(place_keys):
+            if (place.country, key) not in wanted:
+                continue
+            index = by_name if n == 0 else by_alias
+            j = index.get((place.country, key))
+            if j is None or (places[j].population or 0) < (place.population or 0):
+                index[(place.country, key)] = i
+    for place in curated_places:
         target = None
         if place.feature in _SETTLEMENTS and place.country:
             place_keys = _keys_of(place)
@@ -419,18 +426,22 @@ def _merge_curated(places: list[Place], keys: list[list[str]], codes: list[str],
 
 
 NEAREST_TOWN_KM = 30.0
+# Curated features small enough to lie in one first-level region (not Darfur, not the Sahel).
+_POINT_FEATURES = frozenset({"city", "town", "camp", "facility", "crossing", "district"})
 
 
 def _admin1_from_nearest_town(curated: list[Place], towns: list[Place]) -> None:
-    """A curated place without a region takes the region of the nearest named town of its
-    country, if one lies within NEAREST_TOWN_KM (derived, so borders can be off near edges)."""
-    wanted = {p.country for p in curated if p.admin1 is None and p.country and p.lat is not None}
+    """A curated town, camp or facility without a region takes the region of the nearest named
+    town of its country, if one lies within NEAREST_TOWN_KM (derived: can be off near borders)."""
+    wanted = {p.country for p in curated if p.admin1 is None and p.country and p.lat is not None
+              and p.feature in _POINT_FEATURES}
     by_country: dict[str, list[Place]] = defaultdict(list)
     for town in towns:
         if town.country in wanted and town.feature in _SETTLEMENTS and town.admin1 and town.lat is not None:
             by_country[town.country].append(town)
     for place in curated:
-        if place.admin1 is not None or place.country not in by_country or place.lat is None:
+        if place.admin1 is not None or place.country not in by_country or place.lat is None \
+                or place.feature not in _POINT_FEATURES:
             continue
         best = min(by_country[place.country], key=lambda t: _km(place.lat, place.lon, t.lat, t.lon))
         if _km(place.lat, place.lon, best.lat, best.lon) <= NEAREST_TOWN_KM:

@@ -188,9 +188,10 @@ class Lexicon:
             for form in (org.name, *org.aliases):
                 if form in exact and exact[form] != org.key:
                     self.ambiguous.add(form)
-                if form.startswith("the "):
-                    # "the Observatory": only with its article, never folded to the bare noun.
-                    exact.setdefault(form, org.key)
+                if form.startswith(("the ", "The ")):
+                    # "the Observatory", "The Economist": only with the article, never folded to the
+                    # bare common noun.
+                    exact.setdefault("the " + form[4:], org.key)
                     exact.setdefault("The " + form[4:], org.key)
                     continue
                 exact.setdefault(form, org.key)
@@ -319,7 +320,7 @@ class Lexicon:
         and their aliases (ORG, "org:<key>"), seats of government (ORG, "seat:<ISO3>").
 
         Country names and cities are places: the gazetteer writes their patterns. Forms are exact
-        case; an alias that starts with "the " is emitted with "the" and "The"."""
+        case; one that starts with an article is emitted with "the" and "The"."""
         patterns: list[dict[str, Any]] = []
         seen: set[tuple[str, str]] = set()
 
@@ -336,8 +337,8 @@ class Lexicon:
                 add("ORG", form, f"seat:{country.iso3}")
         for org in self.organisations.values():
             for form in (org.name, *org.aliases):
-                if form.startswith("the "):
-                    add("ORG", form, f"org:{org.key}")
+                if form.startswith(("the ", "The ")):
+                    add("ORG", "the " + form[4:], f"org:{org.key}")
                     add("ORG", "The " + form[4:], f"org:{org.key}")
                 else:
                     add("ORG", form, f"org:{org.key}")

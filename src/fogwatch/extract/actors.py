@@ -143,7 +143,8 @@ def _entities(doc: Doc, tokens: list[Token], lex: Lexicon) -> list[_Ent | None]:
         if found is not None:
             _mark(at, _Ent(span.start, span.end, *found))
         elif span.label_ in ("ORG", "NORP"):
-            _split_unknown(doc, tokens, span.start, span.end, at, lex, "unknown_org" if span.label_ == "ORG" else "norp")
+            kind = "unknown_org" if span.label_ == "ORG" else "norp"
+            _split_unknown(doc, tokens, span.start, span.end, at, lex, kind)
     return at
 
 

@@ -62,6 +62,9 @@ class Cue:
     strict: bool = False  # only for words known to name people or equipment ("lost 50 soldiers")
 
 
+_TO_DEATH = Cue("killed", "people", False)
+
+
 @dataclass
 class Lexicon:
     number_words: dict[str, int]
@@ -587,6 +590,8 @@ def _counted_noun(doc: Doc, a: Amount, lex: Lexicon) -> Phrase:
         if t.pos_ in ("NOUN", "PROPN"):
             head = _run_head(doc, j, limit, lex, plural=a.value != 1)
             break
+        if t.lower_ in lex.subset_prepositions:
+            break  # "Kills 23 including Militants": the set, not its members
         if t.pos_ in ("ADJ", "NUM") or t.tag_ in ("VBN", "VBG") or (t.pos_ == "ADV" and t.head.i > j):
             if t.pos_ == "NUM" and t.like_num:
                 break  # another number: "2015 22 dead"
@@ -642,14 +647,18 @@ def _run_head(doc: Doc, j: int, limit: int, lex: Lexicon, plural: bool = True) -
         t = doc[k]
         if t.like_num or (t.is_title and t.lower_ in lex.headline_words):
             break  # "One Killed Others Injured": a headline's verb, whatever its tag
-        if t.pos_ in ("NOUN", "PROPN"):
-            modifier = False
-        elif t.text in _HYPHENS and t.whitespace_ == "" and doc[k - 1].whitespace_ == "":
+        if t.text in _HYPHENS:
+            if t.whitespace_ or doc[k - 1].whitespace_:
+                break
             modifier = True
+        elif t.pos_ in ("NOUN", "PROPN"):
+            modifier = False
         elif t.text in _QUOTES:
             pass
         elif t.pos_ in ("ADJ", "VERB") and (modifier or (doc[k - 1].text in _HYPHENS)):
             modifier = True
+        elif t.dep_ in ("compound", "amod", "nmod") and k < t.head.i < limit:
+            pass  # a modifier of a noun further on: "al-Nusra Front terrorists" ("Front" as ADJ)
         else:
             break
         run.append(t)
@@ -661,9 +670,13 @@ def _run_head(doc: Doc, j: int, limit: int, lex: Lexicon, plural: bool = True) -
     if len(nouns) > 1 and kinds[-1] == "thing" and nouns[-2].dep_ == "compound" \
             and nouns[-2].head.i == nouns[-1].i:
         return nouns[-1]  # "21 car bombs", "hundreds of mortar shells": the last noun is the head
+    # "two years anti-regime fighters": the years are what is counted; but in "Islamic State
+    # fighters" the word "State" only names the fighters
+    last_i = run[-1].i
     for t, kind in zip(nouns, kinds):
-        if kind == "thing" and not (t.i + 1 < len(doc) and doc[t.i + 1].text in _HYPHENS):
-            return t  # "two years anti-regime fighters": the years are what is counted
+        if kind == "thing" and not (t.i + 1 < len(doc) and doc[t.i + 1].text in _HYPHENS) \
+                and not (t.dep_ == "compound" and t.i < t.head.i <= last_i):
+            return t
         if kind in ("people", "equipment"):
             break
     counted = [t for t, kind in zip(nouns, kinds) if kind in ("people", "equipment")]
@@ -733,6 +746,9 @@ def _has_particle(verb: Token, particle: str) -> bool:
 def _verb_cue(verb: Token, table: dict[str, list[Cue]], kind: str | None) -> Cue | None:
     cues = table.get(verb.lemma_.lower()) or table.get(verb.lower_)
     if not cues:
+        if kind != "equipment" and any(c.dep_ == "prep" and c.lower_ == "to" and any(
+                g.lemma_ == "death" for g in c.children) for c in verb.children):
+            return _TO_DEATH  # "stoned to death", "beaten to death", "starved to death"
         return None
     plain = None
     for cue in cues:
@@ -976,7 +992,7 @@ def _govern(top: Token, kind: str | None, lex: Lexicon, depth: int = 0) -> Found
             if found.cue or cue is None:
                 return found if found.cue else Found(cue=cue, strength=1) if cue else found
             return Found(cue=cue, strength=1)
-        if word in lex.count_prepositions:
+        if word in lex.count_prepositions and above.lower_ != "addition":
             # "rose to 70", "stood at 70", "put the number in the thousands", "is closer to 850"
             # "the toll was likely to rise to 80", "put the number of displaced at 20,000"
             x = above
@@ -1039,6 +1055,12 @@ def _govern(top: Token, kind: str | None, lex: Lexicon, depth: int = 0) -> Found
             if comp:
                 return Found(cue=comp, strength=3 if not comp.weak else 1)
             for child in verb.children:
+                if child.dep_ == "prep" and child.lower_ == "as":
+                    # "25 people fell as martyrs", "3 soldiers were listed as missing"
+                    for g in child.children:
+                        role = _word_cue(g, lex.counted, kind) or _word_cue(g, lex.adjectives, kind)
+                        if g.dep_ in ("pobj", "amod", "acomp") and role and not role.weak:
+                            return Found(cue=role, strength=3)
                 if child.dep_ == "attr" and child.pos_ in ("NOUN", "PROPN", "ADJ"):
                     found = _noun_found(child, lex, kind)
                     if found.cue:
@@ -1098,16 +1120,24 @@ def _adjacent_cue(doc: Doc, p: Phrase, kind: str | None, lex: Lexicon) -> Found 
 
 def _headline_cue(doc: Doc, p: Phrase, kind: str | None, lex: Lexicon) -> Found | None:
     """In a title-cased headline the parse is unreliable and word order decides: "Eight
-    Civilians Killed 14 Injured in ..." (killed, whatever "Injured" governs)."""
+    Civilians Killed 14 Injured in ..." (killed, whatever "Injured" governs); "Coalition Kills
+    20 Daesh Terrorists" (the object of "Kills")."""
+    if p.head is not None and not p.head.is_title:
+        return None
     end = max(p.end, p.amount.end)
-    if end >= len(doc) or p.head is None or not p.head.is_title:
-        return None
-    after = doc[end]
-    if not after.is_title or after.tag_ not in ("VBN", "VBD", "JJ", "NNP"):
-        return None
-    cue = _word_cue(after, lex.adjectives, kind) or _verb_cue(after, lex.verbs, kind) \
-        or _verb_cue(after, lex.intransitive, kind)
-    return Found(cue=cue, strength=3) if cue and not cue.weak else None
+    if p.head is not None and end < len(doc) and doc[end].is_title and doc[end].tag_ in ("VBN", "VBD", "JJ", "NNP"):
+        after = doc[end]
+        cue = _word_cue(after, lex.adjectives, kind) or _verb_cue(after, lex.verbs, kind) \
+            or _verb_cue(after, lex.intransitive, kind)
+        if cue and not cue.weak:
+            return Found(cue=cue, strength=3)
+    before = doc[p.amount.qstart - 1] if p.amount.qstart > 0 else None
+    if before is not None and before.is_title:
+        for key in _keys(before):  # "Kills", tagged anything
+            cue = next((c for c in lex.verbs.get(key, ()) if _applies(c, kind) and not c.particle), None)
+            if cue and not cue.weak:
+                return Found(cue=cue, strength=3)
+    return None
 
 
 def _change_found(verb: Token, top: Token, lex: Lexicon, kind: str | None) -> Found:
@@ -1249,9 +1279,8 @@ def extract_figures(doc: Doc, ctx: Context) -> list[FigureMention]:
             if category is None and not (counted and not a.weak):
                 continue
             if not counted and strength < 2:
-                continue
-            if ent in ("DATE", "TIME", "MONEY", "PERCENT") and not counted and strength < 2:
-                continue  # "in the past 24 hours": the NER is overruled only by a clear cue
+                continue  # a bare or unlisted count needs a clear cue; so does one the NER calls
+                # a DATE, TIME or MONEY ("in the past 24 hours"), which only such a cue overrules
             if a.weak and (strength < 2 or _pronoun_one(doc, a)):
                 continue
         if found.subject is not None:

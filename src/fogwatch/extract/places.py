@@ -33,6 +33,15 @@ _REGION_WORDS = frozenset({"province", "governorate", "oblast", "region", "state
                            "suburbs", "district", "prefecture", "department", "county"})
 _SETTLEMENT_WORDS = frozenset({"city", "town", "village", "camp"})
 _POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
+# Capitalised words that make a place name the first word of an organisation's or outlet's
+# name ("Sahel Dispatch", "Aleppo Media Center", "Idlib Military Council"): not a place mention.
+_NAME_HEADS = frozenset({
+    "Dispatch", "Times", "Post", "News", "Tribune", "Herald", "Observer", "Media", "Monitor", "Daily",
+    "Journal", "Radio", "TV", "Television", "Network", "Agency", "Press", "Wire", "Today", "Center",
+    "Centre", "Council", "Committee", "Committees", "Front", "Brigade", "Brigades", "Army", "Forces",
+    "Regiment", "Battalion", "Division", "Corps", "Legion", "Shield", "Revolutionaries", "Observatory",
+    "Coordination", "Group", "Company", "Airways", "University", "Union", "Party", "Movement",
+})
 _FUNCTION_WORDS = frozenset({"of", "the", "and", "in", "on", "at", "to", "for", "from", "by", "with",
                              "near", "west", "east", "north", "south", "central"})
 # A town outside the countries an article is about, found by its own name (or only by one of
@@ -108,6 +117,8 @@ def _mention(doc: Doc, ent: Span) -> _Mention | None:
     ruler_key = ent.ent_id_[len(RULER_PREFIX):] if ent.ent_id_.startswith(RULER_PREFIX) else None
     if ent.label_ not in PLACE_LABELS and ruler_key is None:
         return None
+    if ent.end < len(doc) and doc[ent.end].text in _NAME_HEADS:
+        return None  # the first word of an organisation's name
     start, end = ent.start, ent.end
     while end > start and doc[end - 1].text in _POSSESSIVE:  # "Armenia's" as one entity
         end -= 1

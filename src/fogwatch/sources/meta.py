@@ -64,7 +64,9 @@ def detect_language(text: str) -> str | None:
 
     py3langid ships its model inside the package, so this runs offline.
     """
-    sample = text[:3000]
+    # py3langid's time is linear in the text; 600 characters give the same answer on news text
+    # (checked on the evaluation corpora) at a fifth of the cost.
+    sample = text[:600]
     if len(sample.strip()) < 20:
         return None
     lang, prob = _identifier().classify(sample)
