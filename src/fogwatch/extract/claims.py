@@ -138,7 +138,7 @@ def _attributions(sent: SpacySpan, lex: ClaimLexicon) -> list[_Found]:
         subject = _subject(token)
         own_subject = subject is not None and subject.head == token
         lemma = token.lemma_.lower()
-        if lemma in _WEAK_VERBS and not _has_clause(token) and not sent.text.rstrip().endswith(":") and not (
+        if lemma in _WEAK_VERBS and not _has_clause(token) and not _introduces_quotation(token, sent) and not (
             lemma in _REPORT_SUBJECT_VERBS and subject is not None and subject.lemma_.lower() in lex.report_nouns
         ):
             continue
@@ -222,6 +222,18 @@ def _passive_agent(verb: Token) -> Token | None:
             objects = [c for c in child.children if c.dep_ == "pobj"]
             return objects[0] if objects else None
     return None
+
+
+def _introduces_quotation(verb: Token, sent: SpacySpan) -> bool:
+    """'… described the situation: "…"' — a colon after the verb opens a quotation (or the
+    sentence ends on the colon and the quotation follows)."""
+    if sent.text.rstrip().endswith(":"):
+        return True
+    doc = verb.doc
+    for token in doc[verb.i + 1:sent.end - 1]:
+        if token.text == ":" and doc[token.i + 1].text[:1] in _OPEN_QUOTES:
+            return True
+    return False
 
 
 def _has_clause(verb: Token) -> bool:
@@ -320,8 +332,18 @@ def _resolve_source(doc: Doc, tokens: tuple[int, int] | None, actors: list[Actor
     return Source("outlet")
 
 
+_IDENTIFIED_KINDS = frozenset({"organisation", "person", "country", "capital", "seat"})
+
+
 def _from_actor(actor: ActorMention, start: int, end: int, text: str) -> Source:
-    kind = "media" if actor.sector == "MED" else "named"
+    """A source from an actor: media, named (a state, an organisation, a person), or anonymous
+    ("a resident", "officials" — someone of no stated country or organisation)."""
+    if actor.sector == "MED":
+        kind = "media"
+    elif actor.country or actor.kind in _IDENTIFIED_KINDS:
+        kind = "named"
+    else:
+        kind = "anonymous"
     return Source(kind, text, start, end, name=actor.name or actor.text, country=actor.country,
                   sector=actor.sector)  # type: ignore[arg-type]
 

@@ -1,0 +1,108 @@
+"""Claims: source, cue, stance, quotations, denials answering claims, figures linked to claims.
+Sentences are our own; the real pipeline parses them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from fogwatch.extract import run_extractors
+from fogwatch.language import load
+from fogwatch.model import Article
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load()
+
+
+def claims_of(nlp, text: str, outlet: str = "Test Wire"):
+    article = Article(text=text, outlet=outlet, published=date(2024, 5, 14))
+    ctx = run_extractors(nlp(text), article)
+    return ctx.facts["claims"], ctx.facts["figures"]
+
+
+def test_said_with_named_source(nlp):
+    (claim,), _ = claims_of(nlp, "The Sudanese army said on Monday that its troops had retaken the bridge.")
+    assert claim.source.country == "SDN" and claim.source.sector == "MIL" and claim.source.kind == "named"
+    assert claim.cue.text == "said" and claim.stance == "assert"
+    assert "retaken the bridge" in claim.text
+    assert claim.source.text.startswith("The Sudanese army")
+
+
+def test_according_to(nlp):
+    (claim,), (figure,) = claims_of(nlp, "At least 12 people were killed in the raid, according to Amnesty International.")
+    assert claim.cue.text == "according to" and claim.source.name == "Amnesty International"
+    assert claim.source.sector == "NGO"
+    assert figure.claim is claim and "12 people were killed" in claim.text
+
+
+def test_claim_and_allege_stance(nlp):
+    (claim,), _ = claims_of(nlp, "The rebels claimed they had shot down a government helicopter.")
+    assert claim.stance == "allege" and claim.source.sector == "REB"
+
+
+def test_denial_answers_the_earlier_claim(nlp):
+    claims, _ = claims_of(nlp, "Ukraine's defence ministry said its forces destroyed three Russian tanks near Bakhmut. "
+                               "Moscow dismissed the report as fabricated.")
+    first, denial = claims
+    assert denial.stance == "deny" and denial.source.country == "RUS"
+    assert denial.responds_to is first
+
+
+def test_denial_of_own_claim_is_not_linked(nlp):
+    claims, _ = claims_of(nlp, "The army said it repelled the attack. The army later denied that any soldiers were captured.")
+    assert claims[1].stance == "deny" and claims[1].responds_to is None
+
+
+def test_hedges(nlp):
+    (claim,), _ = claims_of(nlp, "Reports suggest that dozens of fighters crossed the border overnight.")
+    assert claim.stance == "hedge" and claim.source.kind == "anonymous"
+    (adverb,), _ = claims_of(nlp, "Militia leaders have reportedly ordered their men to withdraw from the town.")
+    assert adverb.stance == "hedge" and adverb.cue.text == "reportedly"
+
+
+def test_quotation_attributed_after_it_and_carried_over(nlp):
+    text = ('"We will not leave our homes," a resident told the agency. '
+            'Officials said the convoy would arrive on Tuesday.')
+    claims, _ = claims_of(nlp, text)
+    assert claims[0].source.kind == "anonymous" and claims[0].cue.text == "told"
+    assert "We will not leave our homes" in claims[0].text
+
+
+def test_quotation_introduced_by_a_colon_spans_sentences(nlp):
+    text = ("This is how the UN envoy described the situation: "
+            '"The city is surrounded. Food is running out. Nobody can leave."')
+    claims, _ = claims_of(nlp, text)
+    carried = [c for c in claims if "Nobody can leave" in c.text]
+    assert carried and carried[0].source.name and "UN" in (carried[0].source.text or "")
+
+
+def test_pronoun_takes_the_nearest_actor(nlp):
+    claims, _ = claims_of(nlp, "Azerbaijan published footage of what it alleged was an Armenian rocket launcher.")
+    alleged = [c for c in claims if c.cue and c.cue.text == "alleged"]
+    assert alleged and alleged[0].source.country == "AZE" and alleged[0].stance == "allege"
+
+
+def test_unattributed_figure_is_the_outlets_voice(nlp):
+    claims, (figure,) = claims_of(nlp, "Some 3,000 troops were deployed to the border region.", outlet="Nile Wire")
+    (claim,) = claims
+    assert claim.source.kind == "outlet" and claim.source.name == "Nile Wire" and claim.source.start is None
+    assert figure.claim is claim
+
+
+def test_subject_that_is_no_speaker(nlp):
+    claims, _ = claims_of(nlp, "The arrival of the new brigade suggests an offensive is imminent.")
+    assert all(c.source.kind == "outlet" for c in claims)
+
+
+def test_spans_are_exact(nlp):
+    text = ("Turkey's foreign ministry rejected the accusation, saying no Turkish jets had entered the area. "
+            "According to the monitor, 40 fighters were killed.")
+    claims, _ = claims_of(nlp, text)
+    for claim in claims:
+        assert text[claim.start:claim.end] == claim.text
+        assert text[claim.cue.start:claim.cue.end] == claim.cue.text
+        if claim.source.start is not None:
+            assert text[claim.source.start:claim.source.end] == claim.source.text
