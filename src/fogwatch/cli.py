@@ -279,17 +279,38 @@ def _pretty_record(record: dict[str, Any]) -> None:
 
 @app.command("eval")
 def evaluate_cmd(
-    gold: Annotated[Path, typer.Option("--gold", help="Gold file in the format of shared/gold/seeds.yaml.", exists=True)],
+    gold: Annotated[Optional[Path], typer.Option("--gold", help="Gold file in the format of shared/gold/seeds.yaml.", exists=True)] = None,
+    polnear: Annotated[Optional[Path], typer.Option(
+        "--polnear", help="A PolNeAR-style folder (text/ and attributions/): source and cue P/R/F1.", exists=True)] = None,
+    fakes: Annotated[Optional[Path], typer.Option(
+        "--fakes", help="FA-KES-style articles (JSONL): location and death-toll recovery.", exists=True)] = None,
+    annotations: Annotated[Optional[Path], typer.Option(
+        "--annotations", help="Annotations for --fakes [default: <name>-annotations.jsonl beside it].")] = None,
     articles: Annotated[Optional[list[str]], typer.Option(
         "--articles", help="Where the gold's articles are [default: ../seeds/seeds.jsonl beside the gold].")] = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
     model: ModelOption = None,
     show_misses: Annotated[bool, typer.Option("--misses", help="List what was missed.")] = False,
 ) -> None:
-    """Precision, recall and F1 per kind of fact (actors, places, times, figures, claims, events, disputes)."""
+    """Precision, recall and F1 per kind of fact (actors, places, times, figures, claims, events, disputes)
+    against seeds-style gold; or attribution scores on PolNeAR, or location and toll recovery on FA-KES."""
     from fogwatch.evaluation import default_articles_path, evaluate
     from fogwatch.model import Article
     from fogwatch.sources import read_sources
+
+    if polnear or fakes:
+        from fogwatch import evaluation_corpora as corpora
+
+        results: dict[str, Any] = {}
+        if polnear:
+            results["polnear"] = corpora.evaluate_polnear(polnear, model)
+        if fakes:
+            notes = annotations or fakes.with_name(fakes.stem + "-annotations.jsonl")
+            results["fakes"] = corpora.evaluate_fakes(fakes, notes, model)
+        _emit(results, Format.json)
+        return
+    if gold is None:
+        raise typer.BadParameter("give --gold, --polnear or --fakes")
 
     specs = articles or [str(default_articles_path(gold))]
     items = [a for a in read_sources(specs, ReadOptions.from_env()) if isinstance(a, Article)]

@@ -58,6 +58,7 @@ class ClaimLexicon:
     phrases: tuple[tuple[tuple[str, ...], str], ...]
     anonymous_heads: frozenset[str]
     pronouns: frozenset[str]
+    publish_verbs: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -71,6 +72,7 @@ def lexicon() -> ClaimLexicon:
         phrases=tuple((tuple(p["words"]), p["stance"]) for p in data["phrases"]),
         anonymous_heads=frozenset(data["anonymous_heads"]),
         pronouns=frozenset(data["pronouns"]),
+        publish_verbs=frozenset(data["publish_verbs"]),
     )
 
 
@@ -133,6 +135,8 @@ def _attributions(sent: SpacySpan, lex: ClaimLexicon) -> list[_Found]:
             found.append(phrase)
             continue
         stance = lex.verb_stance.get(token.lemma_.lower())
+        if stance is None and token.lemma_.lower() in lex.publish_verbs and _publishes_report(token, lex):
+            stance = "assert"
         if stance is None or token.pos_ not in ("VERB", "AUX") or token.dep_ in ("amod", "compound"):
             continue
         subject = _subject(token)
@@ -147,7 +151,12 @@ def _attributions(sent: SpacySpan, lex: ClaimLexicon) -> list[_Found]:
             continue  # "Conflicting reports are …" misparsed with "reports" as the verb
         nested = any(f.content[0] <= token.i < f.content[1] for f in found if f.source_tokens)
         if nested and (not own_subject or subject.lower_ in lex.answered_nouns or subject.lower_ in lex.pronouns):
-            continue  # "countered these claims, saying …": part of the head's attribution
+            # "countered these claims, saying …", "released a video showing what they alleged …":
+            # part of the enclosing attribution, which takes a stronger stance from it.
+            parent = next(f for f in reversed(found) if f.source_tokens and f.content[0] <= token.i < f.content[1])
+            if parent.stance == "assert" and stance in ("allege", "deny"):
+                parent.stance = stance
+            continue
         passive = subject is not None and subject.dep_ == "nsubjpass" or any(c.dep_ == "auxpass" for c in token.children)
         agent = _passive_agent(token)
         source_span: tuple[int, int] | None
@@ -236,6 +245,11 @@ def _introduces_quotation(verb: Token, sent: SpacySpan) -> bool:
     return False
 
 
+def _publishes_report(verb: Token, lex: ClaimLexicon) -> bool:
+    """'released a video', 'issued a statement': a publishing verb whose object is a report noun."""
+    return any(c.dep_ in ("dobj", "obj") and c.lemma_.lower() in lex.report_nouns for c in verb.children)
+
+
 def _has_clause(verb: Token) -> bool:
     return any(c.dep_ in ("ccomp", "xcomp") for c in verb.children) or verb.dep_ in ("parataxis",)
 
@@ -306,12 +320,15 @@ def _resolve_source(doc: Doc, tokens: tuple[int, int] | None, actors: list[Actor
     start, end = span.start_char, span.end_char
     head = span.root
     if head.lower_ in lex.pronouns and len(span) == 1:
+        # The pronoun stays the source's span; who it is comes from its antecedent.
         antecedent = _antecedent(actors, start, head)
         if antecedent is not None:
-            return _from_actor(antecedent, antecedent.start, antecedent.end, antecedent.text)
+            return _from_actor(antecedent, start, end, span.text)
         for claim in reversed(earlier):
             if claim.source.kind in ("named", "media"):
-                return claim.source
+                named = claim.source
+                return Source(named.kind, span.text, start, end, name=named.name, country=named.country,
+                              sector=named.sector)
         return Source("anonymous", span.text, start, end)
     inside = [a for a in actors if a.start < end and start < a.end]
     on_head = [a for a in inside if a.start <= head.idx < a.end]
@@ -349,7 +366,14 @@ def _from_actor(actor: ActorMention, start: int, end: int, text: str) -> Source:
 
 
 def _antecedent(actors: list[ActorMention], before: int, pronoun: Token) -> ActorMention | None:
-    """The nearest actor before a pronoun, in its sentence or the one before (a light coreference)."""
+    """The nearest actor before a pronoun, in its sentence or the one before (a light coreference);
+    for a relative pronoun ("the minister, who said …"), the noun its clause hangs from."""
+    if pronoun.lower_ in ("who", "which", "that") and pronoun.head.dep_ == "relcl":
+        noun = pronoun.head.head
+        for actor in actors:
+            if actor.start <= noun.idx < actor.end:
+                return actor
+        return None
     window_start = pronoun.sent.start_char
     previous = pronoun.sent.start - 1
     if previous >= 0:
