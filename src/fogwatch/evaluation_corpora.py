@@ -118,27 +118,42 @@ def evaluate_polnear(folder: Path, model: str | None = None) -> dict[str, Any]:
 
 # -- FA-KES ----------------------------------------------------------------------------------------
 
-def _norm_place(name: str | None) -> str:
-    name = (name or "").lower()
-    name = re.sub(r"\b(?:al|el|ar|as|ad|ash|an|az|at)[- ]", "", name)
-    return re.sub(r"[^a-z0-9]+", "", name)
+def place_names(places: Iterable[dict[str, Any]]) -> tuple[set[str], set[str]]:
+    """The article's place names (each resolved place's name and aliases, folded as the gazetteer
+    folds spellings) and the names of the first-level regions they lie in."""
+    from fogwatch.gazetteer import Gazetteer, fold
 
-
-def location_found(location: str, places: Iterable[dict[str, Any]]) -> bool:
-    """The annotated location among the article's places: by name, mention or first-level region,
-    or by the gazetteer's candidates for the annotated name (its variants and aliases)."""
-    from fogwatch.gazetteer import Gazetteer
-
-    wanted = _norm_place(location)
     gazetteer = Gazetteer.default()
-    variants = {wanted}
-    for candidate in gazetteer.candidates(location):
-        variants.add(_norm_place(candidate.name))
+    names: set[str] = set()
+    regions: set[str] = set()
     for place in places:
-        names = {_norm_place(place.get("name")), _norm_place(place.get("text")), _norm_place(place.get("admin1"))}
-        if variants & names:
-            return True
-    return False
+        if place.get("name"):
+            names.add(fold(place["name"]))
+            resolved = gazetteer.resolve(place["name"])
+            if resolved:
+                names.update(fold(alias) for alias in resolved.aliases)
+        if place.get("admin1"):
+            regions.add(fold(place["admin1"]))
+            for candidate in gazetteer.candidates(place["admin1"]):
+                if candidate.feature == "admin1":
+                    regions.update(fold(alias) for alias in candidate.aliases)
+    return names, regions
+
+
+_REGION_WORDS = re.compile(r" (?:governorate|province|countryside|cuntryside|suburbs|region|city|district)$")
+
+
+def location_found(location: str, places: Iterable[dict[str, Any]]) -> tuple[bool, bool]:
+    """(among the place names, among the names or their regions): "Kobani" lies in the region
+    annotated "aleppo"; "Eastern Ghouta" in Rif Dimashq, annotated "damascus"."""
+    from fogwatch.gazetteer import fold
+
+    wanted = fold(location)
+    names, regions = place_names(places)
+    # "Aleppo province" names the place annotated "aleppo".
+    names |= {_REGION_WORDS.sub("", n) for n in names}
+    by_name = wanted in names
+    return by_name, by_name or any(r == wanted or r.startswith(wanted + " ") for r in regions)
 
 
 def toll_recovered(toll: int, figures: Iterable[dict[str, Any]], claims: dict[str, dict[str, Any]]) -> bool:
@@ -166,14 +181,16 @@ def evaluate_fakes(articles_path: Path, annotations_path: Path, model: str | Non
             annotations[row["id"]] = row
     articles = [a for a in read_sources([str(articles_path)], ReadOptions())
                 if isinstance(a, Article) and a.source_id in annotations]
-    located = with_location = recovered = with_toll = 0
+    located = by_name = with_location = recovered = with_toll = 0
     missed_locations: list[str] = []
     for article, record in zip(articles, extract_records(articles, model)):
         row = annotations[article.source_id]
         location = (row.get("location") or "").strip()
         if location and location.lower() not in {"unknown", "none", "nan"}:
             with_location += 1
-            if location_found(location, record["places"]):
+            name_hit, region_hit = location_found(location, record["places"])
+            by_name += name_hit
+            if region_hit:
                 located += 1
             else:
                 missed_locations.append(f"{article.source_id}: {location}")
@@ -186,6 +203,8 @@ def evaluate_fakes(articles_path: Path, annotations_path: Path, model: str | Non
         "articles": len(articles),
         "location": {"annotated": with_location, "found": located,
                      "rate": round(located / with_location, 3) if with_location else 0.0,
+                     "found_by_name": by_name,
+                     "rate_by_name": round(by_name / with_location, 3) if with_location else 0.0,
                      "missed": missed_locations[:30]},
         "death_toll": {"annotated": with_toll, "recovered": recovered,
                        "rate": round(recovered / with_toll, 3) if with_toll else 0.0},
