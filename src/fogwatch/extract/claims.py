@@ -29,6 +29,9 @@ import yaml
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from fogwatch.extract import Context
+from fogwatch.language import text_of
+from fogwatch.language import sentence_of
+from fogwatch.language import sentences as all_sentences
 from fogwatch.model import ActorMention, ClaimMention, FigureMention, Source, Span
 
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
@@ -97,7 +100,7 @@ def extract_claims(doc: Doc, ctx: Context) -> list[ClaimMention]:
     quote_source: Source | None = None  # the source of the quotation we are inside, if known
     inside = False  # inside a quotation at the start of the sentence
     lead_in: Source | None = None  # a sentence ending "… described it:" introduces a quotation
-    sentences = list(doc.sents)
+    sentences = all_sentences(doc)
     for index, sent in enumerate(sentences):
         found = _attributions(sent, lex)
         if any(not f.weak for f in found):
@@ -179,18 +182,18 @@ def _phrase_cue(token: Token, lex: ClaimLexicon) -> _Found | None:
             continue
         doc = token.doc
         end = token.i + len(words)
-        if end > token.sent.end or tuple(t.lower_ for t in doc[token.i:end]) != words:
+        if end > sentence_of(token).end or tuple(t.lower_ for t in doc[token.i:end]) != words:
             continue
         last = doc[end - 1]
         objects = [c for c in last.children if c.dep_ in ("pobj", "dobj", "obj")]
-        if not objects and last.i + 1 < token.sent.end:
+        if not objects and last.i + 1 < sentence_of(token).end:
             objects = [c for c in doc[last.i + 1].children if c.dep_ in ("pobj", "dobj")] or \
-                [t for t in doc[last.i + 1:token.sent.end] if t.head.i <= last.i][:1]
+                [t for t in doc[last.i + 1:sentence_of(token).end] if t.head.i <= last.i][:1]
         if not objects:
             return None
         source = _subtree(objects[0])
         source = (min(source[0], end), source[1])
-        content = _rest_of_sentence(token.sent, token.i, source[1])
+        content = _rest_of_sentence(sentence_of(token), token.i, source[1])
         return _Found(token.i, end, source, content, stance)
     return None
 
@@ -303,7 +306,7 @@ def _claim(doc: Doc, sent: SpacySpan, found: _Found, actors: list[ActorMention],
     start, end = _char_span(doc, *found.content)
     cue = doc[found.cue_start:found.cue_end]
     claim = ClaimMention(
-        text=doc.text[start:end], start=start, end=end, source=source,
+        text=text_of(doc)[start:end], start=start, end=end, source=source,
         cue=Span(cue.text, cue.start_char, cue.end_char), stance=found.stance,  # type: ignore[arg-type]
         sentence_start=sent.start_char, sentence_end=sent.end_char,
     )
@@ -374,10 +377,11 @@ def _antecedent(actors: list[ActorMention], before: int, pronoun: Token) -> Acto
             if actor.start <= noun.idx < actor.end:
                 return actor
         return None
-    window_start = pronoun.sent.start_char
-    previous = pronoun.sent.start - 1
+    sent = sentence_of(pronoun)
+    window_start = sent.start_char
+    previous = sent.start - 1
     if previous >= 0:
-        window_start = pronoun.doc[previous].sent.start_char
+        window_start = sentence_of(pronoun.doc[previous]).start_char
     candidates = [a for a in actors if window_start <= a.start and a.end <= before
                   and (a.country or a.name) and a.sector != "CVL"]
     return candidates[-1] if candidates else None
@@ -480,7 +484,7 @@ def _link_figures(figures: list[FigureMention], claims: list[ClaimMention], doc:
         else:
             sent = doc.char_span(figure.start, figure.end, alignment_mode="expand")
             if sent is not None:
-                claim = _whole_sentence_claim(sent.sent, _outlet(ctx), "assert")
+                claim = _whole_sentence_claim(sentence_of(sent.root), _outlet(ctx), "assert")
                 claims.append(claim)
                 figure.claim = claim
     claims.sort(key=lambda c: (c.start, c.end))

@@ -35,6 +35,7 @@ import yaml
 from spacy.tokens import Doc, Token
 
 from fogwatch.extract import Context
+from fogwatch.language import sentence_of
 from fogwatch.model import FigureMention
 
 __all__ = ["extract_figures", "lexicon", "Lexicon"]
@@ -1273,7 +1274,7 @@ def extract_figures(doc: Doc, ctx: Context) -> list[FigureMention]:
         if headline is not None:
             found = headline
         category, strength = _category(found, head, kind, lex)
-        draft = _Draft(phrase, found, kind, doc[a.start].sent.start if sentences else 0, category, strength)
+        draft = _Draft(phrase, found, kind, sentence_of(doc[a.start]).start if sentences else 0, category, strength)
         if not draft.pending:
             # what makes a count a figure: people or equipment, or a clear cue for anything else
             if category is None and not (counted and not a.weak):

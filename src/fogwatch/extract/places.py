@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span
 
 from fogwatch.extract import Context
+from fogwatch.language import text_of
 from fogwatch.gazetteer import Gazetteer, Place, fold
 from fogwatch.model import PlaceMention
 
@@ -102,7 +103,7 @@ def extract_places(doc: Doc, ctx: Context) -> list[PlaceMention]:
         if place is None and (mention.label not in KEEP_UNRESOLVED or not _lookup_worthy(reading.name)
                               or reading.name.split()[-1].lower() in _FUNCTION_WORDS):
             continue
-        mention_out = PlaceMention(text=doc.text[reading.start:reading.end], start=reading.start, end=reading.end)
+        mention_out = PlaceMention(text=text_of(doc)[reading.start:reading.end], start=reading.start, end=reading.end)
         if place is not None:
             mention_out.name, mention_out.country, mention_out.admin1 = place.name, place.country, place.admin1
             mention_out.lat, mention_out.lon, mention_out.feature = place.lat, place.lon, place.feature
@@ -264,7 +265,7 @@ def _local_hints(doc: Doc, mentions: list[_Mention], gazetteer: Gazetteer,
     hints: dict[int, set[str]] = defaultdict(set)
     for i in range(len(mentions) - 1):
         left, right = mentions[i], mentions[i + 1]
-        between = doc.text[left.end:right.start]
+        between = text_of(doc)[left.end:right.start]
         if between.strip() == ",":
             outer, _ = _resolve(gazetteer, right, context, frozenset())
             if outer is not None and outer.country and outer.feature in ("country", "admin1"):

@@ -59,6 +59,7 @@ import yaml
 from spacy.tokens import Doc
 
 from fogwatch.extract import Context
+from fogwatch.language import text_of
 from fogwatch.model import Granularity, TimeMention
 
 Resolution = tuple[date | None, date | None, Granularity]
@@ -722,7 +723,7 @@ _NAME_GROUPS = {"fm", "dm", "mm", "rm", "rm2", "bm", "wm", "wd"}  # month and we
 
 def extract_times(doc: Doc, ctx: Context) -> list[TimeMention]:
     """Every time expression in the article, resolved against its published date."""
-    text = doc.text  # built on every access: read it once
+    text = text_of(doc)
     pub = ctx.published
     mentions: list[TimeMention] = []
     for start, end in _join_ranges(text, _select(_scan(doc, text, pub)), pub):
