@@ -71,7 +71,11 @@ def _emit(rows: list[dict[str, Any]] | dict[str, Any], fmt: Format, columns: lis
 def ingest(
     sources: Annotated[list[str], typer.Argument(help="Files, folders, URLs or feeds; - reads standard input.")],
     db: DbOption = None,
-    batch_size: Annotated[int, typer.Option(help="Articles per database transaction.")] = 200,
+    batch_size: Annotated[int, typer.Option(help="Articles per database transaction.")] = 64,
+    extract: Annotated[bool, typer.Option("--extract/--no-extract",
+                                          help="Extract facts (actors, places, figures, claims, …) while storing.")] = True,
+    model: Annotated[Optional[str], typer.Option("--model", envvar="FOGWATCH_MODEL",
+                                                 help="An installed spaCy pipeline.")] = None,
     max_bytes: Annotated[int, typer.Option(help="Largest file or download accepted, in bytes.")] = 5_000_000,
     timeout: Annotated[float, typer.Option(help="Seconds to wait for a URL.")] = 15.0,
     allow_private: Annotated[bool, typer.Option(
@@ -93,7 +97,12 @@ def ingest(
             seen[outcome] = seen.get(outcome, 0) + 1
             bar.update(task, advance=1, tally=" ".join(f"{k} {v}" for k, v in sorted(seen.items())))
 
-        report = run_ingest(database, sources, options, batch_size=batch_size, progress=progress)
+        try:
+            report = run_ingest(database, sources, options, batch_size=batch_size, progress=progress,
+                                extract=extract, model=model)
+        except RuntimeError as exc:  # the model is not installed
+            err.print(f"error: {exc}", markup=False)
+            raise typer.Exit(2) from None
     summary = report.as_dict()
     if fmt is Format.table:
         for failure in report.failures:
@@ -107,6 +116,19 @@ def ingest(
     database.close()
     if not report.ok:
         raise typer.Exit(1)
+
+
+@app.command()
+def reprocess(
+    db: DbOption = None,
+    everything: Annotated[bool, typer.Option("--all", help="Re-extract every article, not only those without facts.")] = False,
+    model: Annotated[Optional[str], typer.Option("--model", envvar="FOGWATCH_MODEL", help="An installed spaCy pipeline.")] = None,
+) -> None:
+    """Extract facts for stored articles that have none (or for all of them, after a rule or model change)."""
+    from fogwatch.ingest import reprocess as run
+
+    done = run(_open(db), everything=everything, model=model)
+    out.print(f"extracted {done} articles", highlight=False)
 
 
 @app.command()

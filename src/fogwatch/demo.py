@@ -12,6 +12,7 @@ from fogwatch.ingest import ingest
 from fogwatch.sources import ReadOptions
 from fogwatch.store import Database
 from fogwatch.store.articles import ArticleFilter, list_articles, search_articles, stats
+from fogwatch.store.facts import figures_with_sources, interval_text, source_label
 
 
 def demo_corpus() -> Path:
@@ -25,6 +26,23 @@ def fresh_sqlite(path: Path) -> Database:
     for suffix in ("", "-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
     return Database(path)
+
+
+def _print_figures(db: Database, console: Console) -> None:
+    """Per article: each figure, its interval, who says it and how (the heart of fogwatch)."""
+    rows = figures_with_sources(db)
+    console.rule("Figures and who claims them")
+    current = None
+    for row in rows:
+        if row["article_id"] != current:
+            current = row["article_id"]
+            console.print(f"\n{row['published']} · {row['outlet']} · {row['title']}", style="bold",
+                          markup=False, highlight=False)
+        stance = row["stance"] or "?"
+        cue = f' "{row["cue_text"]}"' if row["cue_text"] else ""
+        console.print(f"  {row['category']:<20} {interval_text(row['low'], row['high']):>12}  "
+                      f"“{row['text']}” — {source_label(row)}, {stance}{cue}", markup=False, highlight=False)
+    console.print()
 
 
 def run_demo(path: Path, console: Console) -> None:
@@ -43,6 +61,7 @@ def run_demo(path: Path, console: Console) -> None:
     for row in rows:
         table.add_row(row["published"] or "", row["outlet"] or "", row["title"] or "", str(row["appearances"]))
     console.print(table)
+    _print_figures(db, console)
     hits = search_articles(db, '"El Fasher" killed', limit=3)
     console.print(f'Search for "El Fasher" killed: {len(hits)} best matches', markup=False)
     for hit in hits:

@@ -11,13 +11,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from fogwatch.model import Article, Rejection
+from fogwatch.sources.meta import parse_date
 from fogwatch.sources import ReadOptions, read_sources
 from fogwatch.store import Database
 from fogwatch.store.articles import record_rejections, store_articles
+from fogwatch.store.records import missing_records
 
-# Big enough to amortise a commit (fsync) over many articles, small enough that a crash loses
-# little work and memory stays flat on any corpus.
-BATCH_SIZE = 200
+# Big enough to amortise a commit (fsync) and spaCy's batching over many articles, small enough
+# that a crash loses little work and memory stays flat on any corpus.
+BATCH_SIZE = 64
 
 
 @dataclass
@@ -42,6 +44,21 @@ class IngestReport:
 Progress = Callable[[Article | Rejection, str], None]
 
 
+def extract_missing(db: Database, batch: list[Article], model: str | None) -> list[dict]:
+    """Records for the articles of a batch that have none stored yet (each text once). Parsing
+    happens outside any transaction, so a slow batch never holds the database's write lock."""
+    from fogwatch.pipeline import extract_records
+
+    with db.read() as conn:
+        missing = missing_records(conn, sorted({a.id for a in batch}))
+    todo, seen = [], set()
+    for article in batch:
+        if article.id in missing and article.id not in seen:
+            seen.add(article.id)
+            todo.append(article)
+    return list(extract_records(todo, model)) if todo else []
+
+
 def ingest(
     db: Database,
     specs: Iterable[str],
@@ -49,14 +66,22 @@ def ingest(
     *,
     batch_size: int = BATCH_SIZE,
     progress: Progress | None = None,
+    extract: bool = True,
+    model: str | None = None,
 ) -> IngestReport:
+    """Read, extract and store. With `extract`, each new article's record is stored in the same
+    transaction as the article, so an article is never stored without its facts."""
+    from fogwatch.language import model_name
+
     report = IngestReport()
     batch: list[Article] = []
+    model_label = model_name(model)
 
     def flush() -> None:
         if not batch:
             return
-        for article, outcome in zip(batch, store_articles(db, batch)):
+        records = extract_missing(db, batch, model) if extract else []
+        for article, outcome in zip(batch, store_articles(db, batch, records, model_label)):
             report.counts[outcome] += 1
             if progress:
                 progress(article, outcome)
@@ -75,3 +100,32 @@ def ingest(
             flush()
     flush()
     return report
+
+
+def reprocess(db: Database, *, everything: bool = False, model: str | None = None,
+              batch_size: int = BATCH_SIZE, progress: Progress | None = None) -> int:
+    """(Re-)extract stored articles: those without a record, or all of them (after a model or
+    rule change). Each batch replaces its records in one transaction."""
+    from sqlalchemy import text
+
+    from fogwatch.language import model_name
+    from fogwatch.pipeline import extract_records
+    from fogwatch.store.database import now
+    from fogwatch.store.records import write_records
+
+    where = "" if everything else " WHERE NOT EXISTS (SELECT 1 FROM records r WHERE r.article_id = a.id)"
+    with db.read() as conn:
+        rows = conn.execute(text(f"SELECT id, title, text, published, outlet, url, language, source_id"
+                                 f" FROM articles a{where} ORDER BY seq")).mappings().all()
+    done = 0
+    for start in range(0, len(rows), batch_size):
+        articles = [Article(text=r["text"], title=r["title"], outlet=r["outlet"], url=r["url"],
+                            published=parse_date(r["published"]), language=r["language"],
+                            source_id=r["source_id"], id=r["id"]) for r in rows[start:start + batch_size]]
+        records = list(extract_records(articles, model))
+        with db.write() as conn:
+            done += write_records(conn, records, model_name(model), now())
+        if progress:
+            for article in articles:
+                progress(article, "extracted")
+    return done

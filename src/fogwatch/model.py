@@ -178,3 +178,34 @@ class ClaimMention(Span):
     responds_to: "ClaimMention | None" = None
     sentence_start: int = 0
     sentence_end: int = 0
+
+
+# -- events: who did what to whom ----------------------------------------------------------------
+
+PloverType = Literal[
+    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE",
+    "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
+]
+
+
+@dataclass(slots=True)
+class EventMention(Span):
+    """One event: `start`/`end` cover the clause that reports it, `trigger_*` the word that names it
+    ("shelling", "downed"). Facts it involves are the objects other extractors found."""
+
+    trigger: str = ""
+    trigger_start: int = 0
+    trigger_end: int = 0
+    type: PloverType = "ASSAULT"
+    mode: str | None = None  # PLOVER mode: "firearms", "artillery", "aerial", "protest", …
+    acled_event_type: str | None = None
+    acled_sub_event_type: str | None = None
+    actors: list[Any] = field(default_factory=list)  # ActorMention objects
+    targets: list[Any] = field(default_factory=list)  # ActorMention objects
+    place: Any = None  # PlaceMention
+    time: Any = None  # TimeMention
+    figures: list[Any] = field(default_factory=list)  # FigureMention objects
+    claim: Any = None  # ClaimMention
+    negated: bool = False
+    hypothetical: bool = False
+    historical: bool = False

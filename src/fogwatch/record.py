@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from fogwatch.extract import Context
-from fogwatch.model import ActorMention, Article, ClaimMention, FigureMention, PlaceMention, TimeMention
+from fogwatch.model import (
+    ActorMention, Article, ClaimMention, EventMention, FigureMention, PlaceMention, TimeMention,
+)
 
 RECORD_LISTS = ("actors", "places", "times", "figures", "claims", "events")
 _PREFIX = {"actors": "a", "places": "p", "times": "t", "figures": "f", "claims": "c", "events": "e"}
@@ -55,7 +57,18 @@ def _claim(m: ClaimMention) -> dict[str, Any]:
     return {**as_dict(m), "responds_to": None}
 
 
-_SERIALISERS = {"actors": _actor, "places": _place, "times": _time, "figures": _figure, "claims": _claim}
+def _event(m: EventMention) -> dict[str, Any]:
+    acled = None
+    if m.acled_event_type:
+        acled = {"event_type": m.acled_event_type, "sub_event_type": m.acled_sub_event_type}
+    return {"text": m.text, "start": m.start, "end": m.end, "trigger": m.trigger,
+            "trigger_start": m.trigger_start, "trigger_end": m.trigger_end, "type": m.type, "mode": m.mode,
+            "acled": acled, "actors": [], "targets": [], "place": None, "time": None, "figures": [],
+            "claim": None, "negated": m.negated, "hypothetical": m.hypothetical, "historical": m.historical}
+
+
+_SERIALISERS = {"actors": _actor, "places": _place, "times": _time, "figures": _figure, "claims": _claim,
+                "events": _event}
 
 
 def build_record(ctx: Context) -> dict[str, Any]:
@@ -70,14 +83,18 @@ def build_record(ctx: Context) -> dict[str, Any]:
         for number, fact in enumerate(facts, start=1):
             ids[id(fact)] = f"{_PREFIX[kind]}{number}"
     for kind, facts in ordered.items():
-        serialise = _SERIALISERS.get(kind, dict)
+        serialise = _SERIALISERS[kind]
         items = []
         for fact in facts:
             item = {"id": ids[id(fact)], **serialise(fact)}
-            for field_name in ("claim", "responds_to"):
+            for field_name in ("claim", "responds_to", "place", "time"):
                 target = getattr(fact, field_name, None)
                 if target is not None:
                     item[field_name] = ids.get(id(target))
+            for field_name in ("actors", "targets", "figures"):
+                targets = getattr(fact, field_name, None)
+                if isinstance(targets, list):
+                    item[field_name] = [ids[id(t)] for t in targets if id(t) in ids]
             items.append(item)
         record[kind] = items
     return record

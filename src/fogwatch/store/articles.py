@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from fogwatch.model import Article, IngestOutcome, Rejection
 from fogwatch.store.database import Database, now
+from fogwatch.store.records import write_records
 
 _INSERT_ARTICLE = text("""
 INSERT INTO articles (id, title, text, published, outlet, url, language, source_id, chars, ingested_at)
@@ -34,9 +35,11 @@ ON CONFLICT (origin) DO UPDATE SET
 """)
 
 
-def store_articles(db: Database, articles: Sequence[Article]) -> list[IngestOutcome]:
-    """Store a batch in one transaction. An article is new once; the same text at another outlet
-    or URL adds an appearance (a wire copy); anything else changes nothing."""
+def store_articles(db: Database, articles: Sequence[Article], records: Sequence[dict[str, Any]] = (),
+                   model: str = "") -> list[IngestOutcome]:
+    """Store a batch in one transaction, with the extracted records given for them. An article is
+    new once; the same text at another outlet or URL adds an appearance (a wire copy); anything
+    else changes nothing. Articles and their facts commit together or not at all."""
     outcomes: list[IngestOutcome] = []
     at = now()
     with db.write() as conn:
@@ -54,6 +57,8 @@ def store_articles(db: Database, articles: Sequence[Article]) -> list[IngestOutc
             if article.origin:
                 conn.execute(_CLEAR_REJECTION, {"origin": article.origin})
             outcomes.append("new" if is_new else "appearance" if added else "stored")
+        if records:
+            write_records(conn, records, model, at)
     return outcomes
 
 
@@ -188,7 +193,8 @@ def list_rejections(db: Database, limit: int = 100) -> list[dict[str, Any]]:
 
 
 # Tables later layers add; counted as 0 until their migrations exist.
-STAT_TABLES = ("articles", "appearances", "events", "claims", "figures", "incidents", "disputes", "rejections")
+STAT_TABLES = ("articles", "appearances", "records", "events", "claims", "figures", "incidents", "disputes",
+               "rejections")
 
 
 def stats(db: Database) -> dict[str, int]:

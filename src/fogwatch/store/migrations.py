@@ -113,3 +113,47 @@ ALTER TABLE articles ADD COLUMN search tsvector GENERATED ALWAYS AS (
 ;
 CREATE INDEX articles_search ON articles USING gin (search)
 """)
+
+
+@migration(3, "extracted facts: records, actors, places, times, figures, claims, events")
+def _facts(conn: Connection, dialect: str) -> None:
+    real = "REAL" if dialect == "sqlite" else "DOUBLE PRECISION"
+    big = "INTEGER" if dialect == "sqlite" else "BIGINT"
+    key = "article_id TEXT NOT NULL REFERENCES articles (id), id TEXT NOT NULL"
+    span = "text TEXT, start_char INTEGER, end_char INTEGER"
+    _run(conn, f"""
+CREATE TABLE records (
+    article_id TEXT PRIMARY KEY REFERENCES articles (id),
+    model TEXT NOT NULL,
+    extracted_at TEXT NOT NULL,
+    record TEXT NOT NULL
+)
+;
+CREATE TABLE actors ({key}, {span}, name TEXT, country TEXT, sector TEXT, kind TEXT, PRIMARY KEY (article_id, id))
+;
+CREATE TABLE places ({key}, {span}, name TEXT, country TEXT, admin1 TEXT, lat {real}, lon {real},
+    feature TEXT, geonameid {big}, PRIMARY KEY (article_id, id))
+;
+CREATE TABLE times ({key}, {span}, date_from TEXT, date_to TEXT, granularity TEXT, PRIMARY KEY (article_id, id))
+;
+CREATE TABLE claims ({key}, {span}, source_text TEXT, source_start INTEGER, source_end INTEGER,
+    source_name TEXT, source_country TEXT, source_sector TEXT, source_kind TEXT,
+    cue_text TEXT, cue_start INTEGER, cue_end INTEGER, stance TEXT, responds_to TEXT,
+    PRIMARY KEY (article_id, id))
+;
+CREATE TABLE figures ({key}, {span}, category TEXT, low {big}, high {big}, best {big}, qualifier TEXT,
+    subject TEXT, claim_id TEXT, PRIMARY KEY (article_id, id))
+;
+CREATE TABLE events ({key}, {span}, trigger TEXT, type TEXT, mode TEXT, acled_event_type TEXT,
+    acled_sub_event_type TEXT, actors TEXT, targets TEXT, place_id TEXT, time_id TEXT, figures TEXT,
+    claim_id TEXT, negated INTEGER NOT NULL DEFAULT 0, hypothetical INTEGER NOT NULL DEFAULT 0,
+    historical INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (article_id, id))
+;
+CREATE INDEX claims_source_country ON claims (source_country)
+;
+CREATE INDEX figures_category ON figures (category)
+;
+CREATE INDEX events_type ON events (type)
+;
+CREATE INDEX places_country ON places (country)
+""")
