@@ -62,6 +62,7 @@ class ClaimLexicon:
     anonymous_heads: frozenset[str]
     pronouns: frozenset[str]
     publish_verbs: frozenset[str]
+    attitude_stance: dict[str, str]
 
 
 @lru_cache(maxsize=1)
@@ -76,6 +77,7 @@ def lexicon() -> ClaimLexicon:
         anonymous_heads=frozenset(data["anonymous_heads"]),
         pronouns=frozenset(data["pronouns"]),
         publish_verbs=frozenset(data["publish_verbs"]),
+        attitude_stance={verb: stance for stance, verbs in data["attitude_verbs"].items() for verb in verbs},
     )
 
 
@@ -140,12 +142,16 @@ def _attributions(sent: SpacySpan, lex: ClaimLexicon) -> list[_Found]:
         stance = lex.verb_stance.get(token.lemma_.lower())
         if stance is None and token.lemma_.lower() in lex.publish_verbs and _publishes_report(token, lex):
             stance = "assert"
+        if stance is None and token.lemma_.lower() in lex.attitude_stance and _speaker_subject(token, lex) \
+                and any(c.dep_ in _CONTENT_DEPS for c in token.children):
+            stance = lex.attitude_stance[token.lemma_.lower()]
         if stance is None or token.pos_ not in ("VERB", "AUX") or token.dep_ in ("amod", "compound"):
             continue
         subject = _subject(token)
         own_subject = subject is not None and subject.head == token
         lemma = token.lemma_.lower()
-        if lemma in _WEAK_VERBS and not _has_clause(token) and not _introduces_quotation(token, sent) and not (
+        attitude = lemma in lex.attitude_stance and lemma not in lex.verb_stance
+        if not attitude and lemma in _WEAK_VERBS and not _has_clause(token) and not _introduces_quotation(token, sent) and not (
             lemma in _REPORT_SUBJECT_VERBS and subject is not None and subject.lemma_.lower() in lex.report_nouns
         ):
             continue
@@ -246,6 +252,22 @@ def _introduces_quotation(verb: Token, sent: SpacySpan) -> bool:
         if token.text == ":" and doc[token.i + 1].text[:1] in _OPEN_QUOTES:
             return True
     return False
+
+
+_SPEAKER_ENTS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+
+
+def _speaker_subject(verb: Token, lex: ClaimLexicon) -> bool:
+    """Whether the verb's subject can hold a view: a personal pronoun, a person, an organisation,
+    a people or a state."""
+    subject = _subject(verb)
+    if subject is None:
+        return False
+    if subject.lower_ in lex.pronouns and subject.lower_ not in ("it", "which"):
+        return True
+    if subject.ent_type_ in _SPEAKER_ENTS:
+        return True
+    return subject.lemma_.lower() in lex.anonymous_heads and subject.lower_ not in lex.report_nouns
 
 
 def _publishes_report(verb: Token, lex: ClaimLexicon) -> bool:
