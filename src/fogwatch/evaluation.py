@@ -327,8 +327,21 @@ def score_disputes(score: Score, gold_disputes: list[dict], disputes: list[dict]
             score.matched += 1
         else:
             score.misses.append(f"{gold['kind']}: {gold['a']!r} vs {gold['b']!r}")
-    score.judged = len(disputes)
-    score.correct = score.matched if disputes else 0
+    # Judged precision: disputes in the gold articles, right when they are a gold dispute.
+    gold_articles = {ids.get(g["article"]) for g in gold_disputes}
+    judged = [d for d in disputes if d["sides"][0]["article"] in gold_articles]
+    score.judged = len(judged)
+    for dispute in judged:
+        text = {v: texts[k] for k, v in ids.items()}.get(dispute["sides"][0]["article"], "")
+        hit = False
+        for gold in gold_disputes:
+            span_a, span_b = anchor_span(text, gold["a"]), anchor_span(text, gold["b"])
+            sides = [(s["start"], s["end"]) for s in dispute["sides"]]
+            if span_a and span_b and any(overlaps(s, span_a) for s in sides) and any(overlaps(s, span_b) for s in sides):
+                hit = True
+        score.correct += hit
+        if not hit:
+            score.errors.append(f"dispute not in gold: {[s['text'] for s in dispute['sides']]}")
 
 
 def load_gold(path: Path) -> dict[str, Any]:
@@ -358,7 +371,9 @@ def evaluate(gold_path: Path, articles: Iterable[Article], model: str | None = N
         for kind, scorer in SCORERS.items():
             scorer(scores[kind], doc)
     missing = sorted(set(wanted) - set(texts))
-    disputes: list[dict[str, Any]] = []  # reconciliation is not built yet: disputes score 0
+    from fogwatch.reconcile.disputes import find_disputes
+
+    disputes = find_disputes(records)
     score_disputes(scores["disputes"], gold.get("disputes", []) or [], disputes, texts, ids)
     return {"gold": str(gold_path), "articles": len(chosen), "missing_articles": missing,
             "kinds": {k: s.as_dict() for k, s in scores.items()}}

@@ -1,0 +1,1 @@
+"""Reconciliation across the record: duplicates, incidents, figure summaries and disputes."""
