@@ -131,6 +131,52 @@ def reprocess(
     out.print(f"extracted {done} articles", highlight=False)
 
 
+@app.command("reconcile")
+def reconcile_cmd(db: DbOption = None) -> None:
+    """Recompute disputes (and, as they are built, incidents) over the whole database."""
+    from fogwatch.reconcile.run import reconcile
+
+    result = reconcile(_open(db))
+    out.print(f"reconciled {result['articles']} articles: {result['disputes']} disputes", highlight=False)
+
+
+@app.command()
+def disputes(
+    db: DbOption = None,
+    kind: Annotated[Optional[str], typer.Option(help="figure or assert_deny.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many.")] = 1000,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+) -> None:
+    """Where sources contradict each other: figures that cannot both be true, claims and their denials."""
+    from fogwatch.store.reconciled import list_disputes
+
+    found = list_disputes(_open(db), kind=kind, limit=limit)
+    if fmt is not Format.table:
+        _emit(found, fmt)
+        return
+    print_disputes(found)
+
+
+def print_disputes(found: list[dict[str, Any]], console: Console | None = None) -> None:
+    console = console or out
+    for dispute in found:
+        title = f"{dispute['id']} · {dispute['kind']}" + (f" · {dispute['category']}" if dispute["category"] else "")
+        console.rule(title, align="left")
+        for side in dispute["sides"]:
+            src = side["source"]
+            who = src.get("name") or src.get("text") or side.get("outlet") or src.get("kind")
+            figure = side.get("figure")
+            amount = ""
+            if figure:
+                from fogwatch.store.facts import interval_text
+
+                amount = f" [{interval_text(figure['low'], figure['high'])}]"
+            console.print(f"  {side.get('published') or ''} {side.get('outlet') or ''} — {who} ({side['stance']}){amount}: "
+                          f"“{(side.get('text') or '').strip()[:160]}”", markup=False, highlight=False)
+    if not found:
+        console.print("no disputes", markup=False)
+
+
 @app.command()
 def articles(
     db: DbOption = None,

@@ -66,6 +66,12 @@ def run_demo(path: Path, console: Console) -> None:
     console.print(f'Search for "El Fasher" killed: {len(hits)} best matches', markup=False)
     for hit in hits:
         console.print(f"  {hit['outlet']}: {hit['snippet']}", markup=False, highlight=False)
+    from fogwatch.cli import print_disputes
+    from fogwatch.store.reconciled import list_disputes
+
+    found = list_disputes(db)
+    console.rule(f"Disputes ({len(found)})")
+    print_disputes(found, console)
     numbers = stats(db)
     console.print(" · ".join(f"{k} {v}" for k, v in numbers.items()), highlight=False)
     console.print(f"Try: fogwatch articles --db {path}   ·   fogwatch search --db {path} drone", markup=False)

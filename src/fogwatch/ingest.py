@@ -26,6 +26,8 @@ BATCH_SIZE = 64
 class IngestReport:
     counts: Counter = field(default_factory=Counter)  # new / appearance / stored / failed
     failures: list[Rejection] = field(default_factory=list)
+    extracted: list[str] = field(default_factory=list)  # ids of articles whose facts were stored now
+    reconciled: dict = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -81,6 +83,7 @@ def ingest(
         if not batch:
             return
         records = extract_missing(db, batch, model) if extract else []
+        report.extracted.extend(r["article"]["id"] for r in records)
         for article, outcome in zip(batch, store_articles(db, batch, records, model_label)):
             report.counts[outcome] += 1
             if progress:
@@ -99,6 +102,10 @@ def ingest(
         if len(batch) >= batch_size:
             flush()
     flush()
+    if report.extracted:
+        from fogwatch.reconcile.run import reconcile
+
+        report.reconciled = reconcile(db, report.extracted)
     return report
 
 
@@ -128,4 +135,7 @@ def reprocess(db: Database, *, everything: bool = False, model: str | None = Non
         if progress:
             for article in articles:
                 progress(article, "extracted")
+    from fogwatch.reconcile.run import reconcile
+
+    reconcile(db, None if everything else [a["id"] for a in rows])
     return done

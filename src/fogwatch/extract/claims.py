@@ -90,7 +90,7 @@ class _Found:
     source_tokens: tuple[int, int] | None  # token span of the source phrase
     content: tuple[int, int]  # token span of the content
     stance: str
-    answers: bool = False  # its object is a report noun: it answers an earlier claim
+    answers: tuple[int, int] | None = None  # its object is a report noun ("the RSF account"): the span
     weak: bool = False  # an agentless passive ("were reported killed"): dropped if others exist
 
 
@@ -143,7 +143,7 @@ def _attributions(sent: SpacySpan, lex: ClaimLexicon) -> list[_Found]:
         if stance is None and token.lemma_.lower() in lex.publish_verbs and _publishes_report(token, lex):
             stance = "assert"
         if stance is None and token.lemma_.lower() in lex.attitude_stance and _speaker_subject(token, lex) \
-                and any(c.dep_ in _CONTENT_DEPS for c in token.children):
+                and any(c.dep_ in _CONTENT_DEPS for c in token.children) and not _in_quotation(token, sent):
             stance = lex.attitude_stance[token.lemma_.lower()]
         if stance is None or token.pos_ not in ("VERB", "AUX") or token.dep_ in ("amod", "compound"):
             continue
@@ -254,6 +254,13 @@ def _introduces_quotation(verb: Token, sent: SpacySpan) -> bool:
     return False
 
 
+def _in_quotation(token: Token, sent: SpacySpan) -> bool:
+    """Whether a token stands inside quotation marks in its sentence ("I saw the smoke," he said):
+    an attitude there belongs to the quoted speaker's words, not to a new attribution."""
+    before = text_of(token.doc)[sent.start_char:token.idx]
+    return _inside_after(before, False)
+
+
 _SPEAKER_ENTS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 
 
@@ -279,15 +286,17 @@ def _has_clause(verb: Token) -> bool:
     return any(c.dep_ in ("ccomp", "xcomp") for c in verb.children) or verb.dep_ in ("parataxis",)
 
 
-def _answers(verb: Token, lex: ClaimLexicon) -> bool:
-    """Whether the verb's object is a report noun: 'dismissed the report', 'denied such claims'."""
+def _answers(verb: Token, lex: ClaimLexicon) -> tuple[int, int] | None:
+    """The token span of the verb's object when it is a report noun: 'dismissed the report',
+    'denied such claims', 'rejected the RSF account'."""
     for child in verb.children:
         if child.dep_ in ("dobj", "obj") and child.lower_ in lex.answered_nouns:
-            return True
+            return _subtree(child)
         if child.dep_ == "prep":
-            if any(g.dep_ == "pobj" and g.lower_ in lex.answered_nouns for g in child.children):
-                return True
-    return False
+            for grand in child.children:
+                if grand.dep_ == "pobj" and grand.lower_ in lex.answered_nouns:
+                    return _subtree(grand)
+    return None
 
 
 def _subtree(token: Token) -> tuple[int, int]:
@@ -333,7 +342,9 @@ def _claim(doc: Doc, sent: SpacySpan, found: _Found, actors: list[ActorMention],
         sentence_start=sent.start_char, sentence_end=sent.end_char,
     )
     if found.answers or found.stance == "deny":
-        claim.responds_to = _answered(claim, earlier, explicit=found.answers)
+        named_in_object = [a for a in actors if found.answers and doc[found.answers[0]].idx <= a.start
+                           and a.end <= doc[found.answers[1] - 1].idx + len(doc[found.answers[1] - 1])]
+        claim.responds_to = _answered(claim, earlier, explicit=found.answers is not None, named=named_in_object)
     return claim
 
 
@@ -350,7 +361,7 @@ def _resolve_source(doc: Doc, tokens: tuple[int, int] | None, actors: list[Actor
         if antecedent is not None:
             return _from_actor(antecedent, start, end, span.text)
         for claim in reversed(earlier):
-            if claim.source.kind in ("named", "media"):
+            if claim.source.kind in ("named", "media", "anonymous") and claim.source.text:
                 named = claim.source
                 return Source(named.kind, span.text, start, end, name=named.name, country=named.country,
                               sector=named.sector)
@@ -406,7 +417,13 @@ def _antecedent(actors: list[ActorMention], before: int, pronoun: Token) -> Acto
         window_start = sentence_of(pronoun.doc[previous]).start_char
     candidates = [a for a in actors if window_start <= a.start and a.end <= before
                   and (a.country or a.name) and a.sector != "CVL"]
+    if pronoun.lower_ in _PERSONAL:
+        # "he", "she", "I" stand for a person (or, loosely, a spokesperson's office), never a thing
+        candidates = [a for a in candidates if a.kind == "person" or a.sector == "PER"]
     return candidates[-1] if candidates else None
+
+
+_PERSONAL = frozenset({"he", "she", "i"})
 
 
 def _same_source(a: Source, b: Source) -> bool:
@@ -417,16 +434,37 @@ def _same_source(a: Source, b: Source) -> bool:
     return bool(a.country and a.country == b.country and a.sector == b.sector)
 
 
-def _answered(claim: ClaimMention, earlier: list[ClaimMention], explicit: bool) -> ClaimMention | None:
-    """The claim a denial answers: the latest earlier claim by another source (only the one just
-    before when the denial names no report or claim)."""
+def _answered(claim: ClaimMention, earlier: list[ClaimMention], explicit: bool,
+              named: list[ActorMention] = ()) -> ClaimMention | None:
+    """The claim a denial answers. Naming whose account it is ("rejected the RSF account") picks
+    that source's latest claim; naming a report ("dismissed the report") the latest claim by
+    another source; naming nothing, the latest such claim only if they share content words."""
     candidates = [c for c in earlier if c.stance in ("assert", "allege", "hedge") and c.source.kind != "outlet"
                   and not _same_source(c.source, claim.source)]
     if not candidates:
         return None
+    for actor in named:
+        by_actor = [c for c in candidates if _source_is(c.source, actor)]
+        if by_actor:
+            return by_actor[-1]
     if explicit:
         return candidates[-1]
-    return candidates[-1] if earlier and candidates[-1] is earlier[-1] else None
+    shared = _content_words(claim.text) & _content_words(candidates[-1].text)
+    return candidates[-1] if len(shared) >= 2 else None
+
+
+def _source_is(source: Source, actor: ActorMention) -> bool:
+    if actor.name and source.name and actor.name.lower() == source.name.lower():
+        return True
+    return bool(actor.country and source.country == actor.country and source.sector == actor.sector)
+
+
+_STOP = frozenset("that this with from have were been their there which would about after into they them "
+                  "said says also than then when what while where more most over such only some".split())
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in (t.strip(".,;:!?\"“”'’()").lower() for t in text.split()) if len(w) > 3 and w not in _STOP}
 
 
 # -- quotations and the outlet's voice ---------------------------------------------------------------

@@ -157,3 +157,45 @@ CREATE INDEX events_type ON events (type)
 ;
 CREATE INDEX places_country ON places (country)
 """)
+
+
+@migration(4, "reconciliation: disputes and their sides, incidents and their reports, article groups")
+def _reconciled(conn: Connection, dialect: str) -> None:
+    real = "REAL" if dialect == "sqlite" else "DOUBLE PRECISION"
+    big = "INTEGER" if dialect == "sqlite" else "BIGINT"
+    _run(conn, f"""
+CREATE TABLE incidents (
+    id TEXT PRIMARY KEY, type TEXT, acled_event_type TEXT, acled_sub_event_type TEXT,
+    date_from TEXT, date_to TEXT, place_name TEXT, country TEXT, lat {real}, lon {real},
+    reports INTEGER NOT NULL DEFAULT 0, outlets INTEGER NOT NULL DEFAULT 0,
+    independent_sources INTEGER NOT NULL DEFAULT 0, grade TEXT, grade_rule TEXT,
+    fatalities_acled {big}, fatalities_low {big}, fatalities_best {big}, fatalities_high {big},
+    summary TEXT, updated_at TEXT NOT NULL
+)
+;
+CREATE TABLE incident_reports (
+    incident_id TEXT NOT NULL REFERENCES incidents (id), article_id TEXT NOT NULL REFERENCES articles (id),
+    event_id TEXT NOT NULL, PRIMARY KEY (incident_id, article_id, event_id)
+)
+;
+CREATE INDEX incident_reports_article ON incident_reports (article_id)
+;
+CREATE TABLE disputes (
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, about TEXT, category TEXT, incident_id TEXT,
+    created_at TEXT NOT NULL
+)
+;
+CREATE TABLE dispute_sides (
+    dispute_id TEXT NOT NULL REFERENCES disputes (id), position INTEGER NOT NULL,
+    article_id TEXT NOT NULL REFERENCES articles (id), claim_id TEXT, figure_id TEXT,
+    start_char INTEGER, end_char INTEGER, text TEXT, source_name TEXT, source_text TEXT,
+    source_country TEXT, source_sector TEXT, source_kind TEXT, stance TEXT,
+    low {big}, high {big}, best {big}, PRIMARY KEY (dispute_id, position)
+)
+;
+CREATE INDEX dispute_sides_article ON dispute_sides (article_id)
+;
+CREATE TABLE article_groups (
+    article_id TEXT PRIMARY KEY REFERENCES articles (id), group_id TEXT NOT NULL, signature BYTEA_OR_BLOB
+)
+""".replace("BYTEA_OR_BLOB", "BLOB" if dialect == "sqlite" else "BYTEA"))

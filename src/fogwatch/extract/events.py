@@ -1,0 +1,1365 @@
+"""The events extractor: who did what to whom, coded in PLOVER types and modes and ACLED types.
+
+Transparent rules over the dependency parse and the event lexicon (data/events.yaml):
+
+- **Triggers.** A verb or noun in the lexicon names an event; a *frame* reads it in context first
+  ("shoot down", "send troops", "air strike" vs "hunger strike", "cease-fire", "lift the curfew").
+  A support verb hands its subject to the noun event it governs ("Azerbaijan launched a large
+  military operation"); a noun event that is the subject, object or "in"-phrase of a verb event of
+  the same type is one event with it ("killed in U.S. air strikes").
+- **Parties.** Subject → actor, object → target, passive "by X" → actor, "between A and B" → both,
+  "against / on X" → target, a possessor or demonym in front of a noun ("Azerbaijan's military
+  offensive", "Russian airstrikes") → actor, coordination ("Iran and Georgia have called") → all.
+  A verb with no subject of its own takes its controller's ("urged Iran to withdraw": Iran; "vowed
+  to continue fighting": the vower), a relative clause its noun. Pronouns take the nearest actor
+  before them; "they" the coordinated actors of the sentence before. Fights and meetings are
+  symmetric (the object is a party too); movers are actors ("fighters have been brought in").
+- **Modality.** `negated`: a negation, "no" or "nobody", or a denying governor ("denied
+  attacking", "refused to deploy", "rather than stand down"). `hypothetical`: a modal, a condition,
+  a purpose, a word of possibility, or a governor of intent or request ("threatened to shell",
+  "called for a ceasefire", "a possible move to oust"). Reported speech keeps its own modality.
+- **Stated intentions are events.** "X promised / vowed / offered to …", "X will …", "X said it
+  would …", "X is ready to …", "X plans to …": the statement happened, and PLOVER codes it by what
+  it announces (a threat, a promise, a concession, a refusal). "X said Y must …" is a request.
+- **Links.** The place of the clause (preferring one after "in / near / at"), its time, its
+  figures, the claim that carries it; `historical` when its time ends more than 30 days before
+  the article was published.
+- **ACLED.** From the trigger, its mode, and context: whom an attack targets (civilians,
+  protesters, armed men), who takes territory (a state or not), whether police stepped into a
+  protest. Events that did not happen, and kinds ACLED does not code, get none.
+
+All vocabulary lives in data/events.yaml; this module holds only the grammar.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any
+
+import yaml
+from spacy.tokens import Doc, Token
+
+from fogwatch.extract import Context
+from fogwatch.language import sentences, text_of
+from fogwatch.model import ActorMention, ClaimMention, EventMention, FigureMention, PlaceMention, TimeMention
+
+HISTORICAL_DAYS = 30
+# Longest clause an event span may cover, in tokens (a misparse can hang a paragraph on one verb).
+MAX_CLAUSE_TOKENS = 60
+
+_SUBJ = frozenset({"nsubj", "csubj"})
+_OBJ = frozenset({"dobj", "obj", "dative", "iobj"})
+_NOMINAL_ROLES = frozenset({"nsubj", "nsubjpass", "dobj", "obj", "pobj", "attr", "appos", "conj", "ROOT", "oprd",
+                            "dative", "npadvmod", "compound"})
+_CLAUSAL = frozenset({"xcomp", "ccomp", "advcl", "conj", "acl", "pcomp", "relcl", "parataxis", "csubj"})
+_PARTICLE_DEPS = frozenset({"prt", "prep", "agent", "advmod", "dative", "acomp"})
+_SKIP_ENTS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "WORK_OF_ART", "LAW", "PRODUCT", "LANGUAGE"})
+_PERSONAL = {"it": "s", "he": "s", "she": "s", "its": "s", "his": "s", "her": "s", "him": "s",
+             "they": "p", "them": "p", "their": "p", "we": "p", "our": "p", "us": "p", "themselves": "p",
+             "itself": "s", "himself": "s", "herself": "s"}
+_RELATIVE = frozenset({"who", "which", "that", "whom", "whose"})
+_PLACE_PREPS = frozenset({"in", "near", "at", "around", "outside", "inside", "across", "on", "into", "throughout",
+                          "within", "from", "over", "along", "off"})
+_STRONG_PLACE_PREPS = frozenset({"in", "near", "at", "around", "outside", "inside", "throughout", "within"})
+_PLACE_RANK = {"city": 0, "town": 0, "village": 0, "neighbourhood": 0, "district": 1, "camp": 0, "mountain": 1,
+               "enclave": 2, "region": 3, "admin1": 3, "state": 3, "country": 5}
+
+
+# -- the lexicon ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Sense:
+    """One reading of a trigger. `type` None: the word is not an event in this context."""
+
+    type: str | None
+    mode: str | None = None
+    acled: str | None = None
+    symmetric: bool = False
+    parties: str | None = None
+    complement: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    sense: Sense
+    particle: frozenset[str] | None = None
+    object: frozenset[str] | None = None
+    modifier: frozenset[str] | None = None
+    governor: frozenset[str] | None = None
+    subject: frozenset[str] | None = None
+    adverb: frozenset[str] | None = None
+
+
+def _words(values: Any) -> frozenset[str]:
+    if values is None:
+        return frozenset()
+    if isinstance(values, str):
+        values = [values]
+    return frozenset(str(v).lower() for v in values)
+
+
+class EventLexicon:
+    """data/events.yaml, read once."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.acled: dict[str, Any] = data["acled"]
+        self.acled_by_mode: dict[str, str] = data["acled_by_mode"]
+        self.acled_by_type: dict[str, str | None] = data["acled_by_type"]
+        self.verbs: dict[str, Sense] = {}
+        self.nouns: dict[str, Sense] = {}
+        self.verb_frames: dict[str, list[Frame]] = {}
+        self.noun_frames: dict[str, list[Frame]] = {}
+        for type_name, block in data["types"].items():
+            for lemma, options in (block.get("verbs") or {}).items():
+                self.verbs.setdefault(str(lemma).lower(), self._sense(type_name, options or {}))
+            for lemma, options in (block.get("nouns") or {}).items():
+                self.nouns.setdefault(str(lemma).lower(), self._sense(type_name, options or {}))
+            for spec in block.get("frames") or []:
+                frame = Frame(self._sense(type_name, spec), *(
+                    _words(spec[k]) if k in spec else None
+                    for k in ("particle", "object", "modifier", "governor", "subject", "adverb")))
+                is_verb = "verb" in spec
+                for lemma in _words(spec["verb"] if is_verb else spec["noun"]):
+                    (self.verb_frames if is_verb else self.noun_frames).setdefault(lemma, []).append(frame)
+        for key in ("hostile", "concessive", "commitment_verbs", "intent_adjectives", "intent_verbs",
+                    "not_intentions", "hypothetical_governors", "realised_governors", "negating_governors",
+                    "negating_words", "conditional_marks", "inheriting_marks", "modals", "future_modals",
+                    "deontic_modals", "hypothetical_adjectives", "hypothetical_adverbs", "negative_determiners",
+                    "light_verbs", "occurrence_verbs", "object_control", "speech_verbs", "mover_types",
+                    "of_actor_types", "civilian_words", "protester_words", "state_sectors", "hazards"):
+            setattr(self, key, frozenset(str(v) for v in data[key]) if key in ("hostile", "concessive",
+                    "mover_types", "of_actor_types", "state_sectors") else _words(data[key]))
+        self.commitments: dict[str, str] = data["commitments"]
+        self.intentions: dict[str, str] = data["intentions"]
+        self.intervention_cues: tuple[str, ...] = tuple(str(c).lower() for c in data["intervention_cues"])
+        self.weapons: dict[str, str] = {}
+        for mode, words in data["weapons"].items():
+            for word in words:
+                self.weapons.setdefault(str(word).lower(), mode)
+        self.trigger_words = frozenset(self.verbs) | frozenset(self.nouns) | frozenset(self.verb_frames) | \
+            frozenset(self.noun_frames) | self.commitment_verbs
+
+    @staticmethod
+    def _sense(type_name: str, options: dict[str, Any]) -> Sense:
+        kind = options.get("type", type_name)
+        return Sense(None if kind in (None, "none") else str(kind), options.get("mode"),
+                     None if options.get("acled") is None else str(options["acled"]),
+                     bool(options.get("symmetric")), options.get("parties"), options.get("complement"))
+
+    @classmethod
+    @lru_cache(maxsize=1)
+    def default(cls) -> "EventLexicon":
+        text = files("fogwatch.data").joinpath("events.yaml").read_text(encoding="utf-8")
+        return cls(yaml.safe_load(text))
+
+    def acled_pair(self, key: str | None) -> Any:
+        return None if key is None else self.acled.get(key)
+
+
+# -- internal state -------------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class _Event:
+    token: Token  # the trigger's head word
+    sense: Sense
+    first: int  # trigger tokens [first, last]
+    last: int
+    actors: list[ActorMention] = field(default_factory=list)
+    targets: list[ActorMention] = field(default_factory=list)
+    target_heads: list[Token] = field(default_factory=list)
+    clause: tuple[int, int] = (0, 0)  # token span [start, end)
+    context: tuple[int, int] = (0, 0)  # where its place, time and figures are looked for
+    negated: bool = False
+    hypothetical: bool = False
+    conditional: bool = False
+    mode: str | None = None
+    acled_key: str | None = None
+    merged: bool = False
+    derived: bool = False
+
+    @property
+    def type(self) -> str:
+        return self.sense.type or ""
+
+
+class _Parse:
+    """The parse of one article with the facts other extractors found, indexed by token."""
+
+    def __init__(self, doc: Doc, ctx: Context, lex: EventLexicon) -> None:
+        self.doc = doc
+        self.lex = lex
+        self.ctx = ctx
+        self.tokens = list(doc)
+        self.text = text_of(doc)
+        self.starts = [t.idx for t in self.tokens]
+        self.sents = sentences(doc)
+        self.sent_starts: list[int] = doc.user_data["fogwatch_sent_starts"]
+        facts = ctx.facts
+        self.mentions: list[ActorMention] = sorted(facts.get("actors") or [], key=lambda m: m.start)
+        self.mention_starts = [m.start for m in self.mentions]
+        self.at: list[list[ActorMention]] = [[] for _ in self.tokens]
+        for m in self.mentions:
+            for i in self._token_range(m.start, m.end):
+                self.at[i].append(m)
+        self.places: list[PlaceMention] = list(facts.get("places") or [])
+        self.times: list[TimeMention] = list(facts.get("times") or [])
+        self.figures: list[FigureMention] = list(facts.get("figures") or [])
+        self.claims: list[ClaimMention] = list(facts.get("claims") or [])
+
+    def _token_range(self, start: int, end: int) -> range:
+        first = max(0, bisect_right(self.starts, start) - 1)
+        last = bisect_left(self.starts, end)
+        return range(first, last)
+
+    def char_span(self, first: int, end: int) -> tuple[int, int]:
+        """Characters of tokens [first, end)."""
+        last = self.tokens[end - 1]
+        return self.tokens[first].idx, last.idx + len(last.text)
+
+    def sentence_index(self, i: int) -> int:
+        return bisect_right(self.sent_starts, i) - 1
+
+    # -- actors of a noun phrase ------------------------------------------------------------------
+
+    def np_mentions(self, head: Token, depth: int = 0) -> list[ActorMention]:
+        """The actors a noun phrase names: the mentions over its head and left part, its conjuncts
+        and appositions, and for a quantity ("hundreds of mercenaries") its "of" complement."""
+        if depth > 4:
+            return []
+        if head.pos_ == "PRON" or head.tag_ in ("PRP", "PRP$", "WP", "WDT"):
+            return self.pronoun(head)
+        found: list[ActorMention] = []
+        for i in range(head.left_edge.i, head.i + 1):
+            for m in self.at[i]:
+                if m not in found:
+                    found.extend(self._resolve_possessive(m))
+        if not found:
+            for child in head.rights:
+                if child.dep_ == "prep" and child.lower_ == "of":
+                    for pobj in child.children:
+                        if pobj.dep_ == "pobj":
+                            found.extend(self.np_mentions(pobj, depth + 1))
+        for child in head.children:
+            if child.dep_ in ("conj", "appos") and child.i > head.i:
+                for m in self.np_mentions(child, depth + 1):
+                    if m not in found:
+                        found.append(m)
+        return found
+
+    def _resolve_possessive(self, mention: ActorMention) -> list[ActorMention]:
+        """"its military", "their fighters": an actor of no country named by a possessive pronoun is
+        the pronoun's antecedent."""
+        if mention.country is not None:
+            return [mention]
+        first = self.tokens[self._token_range(mention.start, mention.end)[0]]
+        if first.lower_ in _PERSONAL and first.tag_ == "PRP$":
+            return self.pronoun(first) or [mention]
+        return [mention]
+
+    def pronoun(self, token: Token) -> list[ActorMention]:
+        """The antecedent of a pronoun: a relative pronoun's noun, else the nearest actor before it —
+        for "they" the coordinated actors (preferably the subject) of its sentence or the one before."""
+        lower = token.lower_
+        if lower in _RELATIVE:
+            verb = token.head
+            while verb.dep_ not in ("relcl", "acl") and verb.head.i != verb.i and verb.pos_ not in ("VERB", "AUX"):
+                verb = verb.head
+            if verb.dep_ in ("relcl", "acl") and verb.head.i != token.i:
+                return self.np_mentions(verb.head, 3)
+            return []
+        number = _PERSONAL.get(lower)
+        if number is None:
+            return []
+        here = self.sentence_index(token.i)
+        for index in (here, here - 1):
+            if index < 0:
+                break
+            sent = self.sents[index]
+            end_char = token.idx if index == here else sent.end_char
+            lo = bisect_left(self.mention_starts, sent.start_char)
+            hi = bisect_left(self.mention_starts, end_char)
+            candidates = [m for m in self.mentions[lo:hi] if m.end <= end_char]
+            if not candidates:
+                continue
+            if number == "p":
+                group = self._subject_group(sent, candidates)
+                if group:
+                    return group
+                last = candidates[-1]
+                return [m for m in candidates if m is last or self._coordinated(m, last)]
+            people = [m for m in candidates if m.kind == "person" or m.sector == "PER"]
+            if lower in ("he", "she", "his", "her", "him", "himself", "herself") and people:
+                return [people[-1]]
+            others = [m for m in candidates if m.kind != "person"] or candidates
+            return [others[-1]]
+        return []
+
+    def _subject_group(self, sent: Any, candidates: list[ActorMention]) -> list[ActorMention]:
+        root = sent.root
+        for child in root.children:
+            if child.dep_ in ("nsubj", "nsubjpass"):
+                lo, hi = child.left_edge.idx, child.right_edge.idx + len(child.right_edge.text)
+                group = [m for m in candidates if lo <= m.start and m.end <= hi]
+                if group:
+                    return group
+        return []
+
+    def _coordinated(self, a: ActorMention, b: ActorMention) -> bool:
+        between = self.text[min(a.end, b.end):max(a.start, b.start)].strip().lower()
+        return between in ("and", ",", "or", ", and", "&")
+
+    # -- subjects and objects ---------------------------------------------------------------------
+
+    def subject_heads(self, verb: Token, depth: int = 0) -> tuple[list[Token], bool]:
+        """The heads of a verb's subject, and whether they are its passive subject; a verb with no
+        subject of its own takes its controller's."""
+        subj = [c for c in verb.children if c.dep_ in _SUBJ]
+        if subj:
+            return subj, False
+        passive = [c for c in verb.children if c.dep_ in ("nsubjpass", "csubjpass")]
+        if passive:
+            return passive, True
+        # "after Azerbaijan launched …", misparsed as the object of "after"
+        marked = [p for c in verb.children if c.dep_ == "mark" and c.i < verb.i
+                  for p in c.children if p.dep_ == "pobj" and p.pos_ in ("PROPN", "NOUN", "PRON")]
+        if marked:
+            return marked, False
+        if depth > 4 or verb.head.i == verb.i:
+            return [], False
+        head, dep = verb.head, verb.dep_
+        lex = self.lex
+        if dep == "xcomp" or (dep == "ccomp" and head.lemma_.lower() in lex.object_control):
+            if head.lemma_.lower() in lex.object_control:
+                objects = [c for c in head.children if c.dep_ in _OBJ]
+                if not objects:  # "called on X to …"
+                    objects = [p for c in head.children if c.dep_ == "prep" and c.lower_ in ("on", "upon")
+                               for p in c.children if p.dep_ == "pobj"]
+                if objects:
+                    return objects, False
+            return self.subject_heads(head, depth + 1)
+        if dep in ("conj", "advcl", "pcomp", "ccomp"):
+            if dep == "pcomp":
+                head = head.head  # the preposition's head
+            if head.pos_ in ("VERB", "AUX", "ADJ"):
+                return self.subject_heads(head, depth + 1)
+            return [], False
+        if dep in ("relcl", "acl"):
+            if verb.tag_ == "VBN" and dep == "acl":
+                return [head], True  # "fighters sent to Azerbaijan": the noun is the one acted on
+            return [head], False
+        return [], False
+
+    def objects(self, verb: Token) -> list[Token]:
+        found = [c for c in verb.children if c.dep_ in ("dobj", "obj", "attr", "oprd")]
+        if verb.dep_ == "acl" and verb.tag_ == "VBN":
+            found.append(verb.head)
+        return found
+
+    def resolve(self, heads: list[Token]) -> list[ActorMention]:
+        found: list[ActorMention] = []
+        for head in heads:
+            for m in self.np_mentions(head):
+                if m not in found:
+                    found.append(m)
+        return found
+
+
+# -- the extractor --------------------------------------------------------------------------------
+
+def extract_events(doc: Doc, ctx: Context) -> list[EventMention]:
+    """The events of `doc`, in text order, linked to the facts in `ctx.facts`."""
+    lex = EventLexicon.default()
+    parse = _Parse(doc, ctx, lex)
+    events: list[_Event] = []
+    commitments: list[Token] = []
+    for token in parse.tokens:
+        key_lemma = token.lemma_.lower()
+        if key_lemma not in lex.trigger_words and token.lower_ not in lex.trigger_words:
+            continue
+        if token.ent_type_ in _SKIP_ENTS or _in_organisation(parse, token):
+            continue
+        if token.pos_ == "VERB" and key_lemma in lex.commitment_verbs:
+            commitments.append(token)
+            continue
+        found = _trigger(parse, token)
+        if found is not None:
+            events.append(found)
+    by_token = {e.token.i: e for e in events}
+    for event in events:
+        _arguments(parse, event, by_token)
+        _modality(parse, event)
+    _merge(parse, events, by_token)
+    events = [e for e in events if not e.merged]
+    by_token = {e.token.i: e for e in events}
+    for token in commitments:
+        derived = _commitment(parse, token, by_token)
+        if derived is not None:
+            events.append(derived)
+    events.extend(_intentions(parse, by_token, {e.token.i for e in events if e.derived}))
+    events.extend(_requests(parse, by_token))
+    _conflict_parties(parse, events)
+    _shared_parties(events)
+    events.sort(key=lambda e: (parse.tokens[e.first].idx, e.derived))
+    return [_mention(parse, e) for e in events]
+
+
+def _in_organisation(parse: _Parse, token: Token) -> bool:
+    return any(m.kind == "organisation" and m.start <= token.idx < m.end for m in parse.at[token.i])
+
+
+# -- triggers -------------------------------------------------------------------------------------
+
+def _is_nominal(token: Token) -> bool:
+    pos = token.pos_
+    if pos in ("NOUN", "PROPN"):
+        return True
+    if pos == "VERB" and token.tag_ == "VBG":
+        return token.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos") or \
+            any(c.dep_ == "det" for c in token.children)
+    if pos == "ADJ":
+        return token.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "attr")
+    return False
+
+
+def _trigger(parse: _Parse, token: Token) -> _Event | None:
+    lex = parse.lex
+    lemma, lower = token.lemma_.lower(), token.lower_
+    if _is_nominal(token):
+        frames = lex.noun_frames.get(lemma) or lex.noun_frames.get(lower)
+        if frames:
+            matched = _match_noun(parse, token, frames)
+            if matched is not None:
+                frame, first = matched
+                if frame.sense.type is None:
+                    return None
+                return _Event(token, frame.sense, first, token.i)
+        sense = lex.nouns.get(lemma) or lex.nouns.get(lower)
+        if sense is None and token.pos_ == "VERB":
+            sense = lex.verbs.get(lemma)
+        if sense is None or sense.type is None:
+            return None
+        return _Event(token, sense, token.i, token.i)
+    if token.pos_ != "VERB":
+        return None
+    frames = lex.verb_frames.get(lemma)
+    if frames:
+        matched = _match_verb(parse, token, frames)
+        if matched is not None:
+            frame, last = matched
+            if frame.sense.type is None:
+                return None
+            return _Event(token, frame.sense, token.i, last)
+    sense = lex.verbs.get(lemma)
+    if sense is None or sense.type is None:
+        return None
+    return _Event(token, sense, token.i, token.i)
+
+
+def _lemmas(token: Token) -> set[str]:
+    return {token.lemma_.lower(), token.lower_}
+
+
+def _object_words(parse: _Parse, tokens: list[Token]) -> tuple[set[str], list[Token]]:
+    words: set[str] = set()
+    heads: list[Token] = []
+    for token in tokens:
+        for t in (token, *[c for c in token.children if c.dep_ == "conj"]):
+            words |= _lemmas(t)
+            heads.append(t)
+            if parse.at[t.i]:
+                words.add("actor")
+                if any(m.kind == "person" for m in parse.at[t.i]):
+                    words.add("person")
+            for child in t.children:  # "two of the hostages", "part of a stronghold"
+                if child.dep_ == "prep" and child.lower_ == "of":
+                    for pobj in child.children:
+                        if pobj.dep_ == "pobj":
+                            words |= _lemmas(pobj)
+    return words, heads
+
+
+def _match_verb(parse: _Parse, verb: Token, frames: list[Frame]) -> tuple[Frame, int] | None:
+    particles = {c.lower_: c for c in verb.children if c.dep_ in _PARTICLE_DEPS}
+    objects = parse.objects(verb) + [c for c in verb.children if c.dep_ in ("nsubjpass", "dative")]
+    object_words, _ = _object_words(parse, objects)
+    subject_words: set[str] | None = None
+    adverbs = {c.lower_ for c in verb.children if c.dep_ == "advmod"}
+    for frame in frames:
+        last = verb.i
+        if frame.particle is not None:
+            hit = next((particles[p] for p in frame.particle if p in particles), None)
+            if hit is None:
+                continue
+            if hit.i > verb.i and hit.i - verb.i <= 3 and hit.dep_ == "prt":
+                last = hit.i
+            elif hit.i == verb.i + 1:
+                last = hit.i
+        if frame.object is not None:
+            words = object_words
+            if frame.particle is not None:  # "set fire to", "call off the strike": the particle's object too
+                extra = [p for c in verb.children if c.dep_ == "prep" and c.lower_ in frame.particle
+                         for p in c.children if p.dep_ == "pobj"]
+                words = words | _object_words(parse, extra)[0]
+            if not (frame.object & words):
+                continue
+        if frame.subject is not None:
+            if subject_words is None:
+                heads, _ = parse.subject_heads(verb)
+                subject_words = set()
+                for h in heads:
+                    subject_words |= _lemmas(h)
+                    if any(c.dep_ == "conj" for c in h.children) or len(parse.resolve([h])) > 1:
+                        subject_words.add("conj")
+            if not (frame.subject & subject_words):
+                continue
+        if frame.adverb is not None and not (frame.adverb & adverbs):
+            continue
+        return frame, last
+    return None
+
+
+def _modifier_words(parse: _Parse, noun: Token) -> tuple[set[str], dict[str, int]]:
+    """Words in front of a noun within its phrase ("air" strike, "cease"-fire, "joint" exercises)."""
+    words: dict[str, int] = {}
+    start = max(noun.left_edge.i, noun.i - 5)
+    for i in range(start, noun.i):
+        t = parse.tokens[i]
+        if t.pos_ in ("DET", "PUNCT") and t.text != "-":
+            continue
+        words.setdefault(t.lower_, i)
+        words.setdefault(t.lemma_.lower(), i)
+    return set(words), words
+
+
+def _governor(noun: Token) -> Token | None:
+    """The verb a noun is the object (or passive subject) of, through conjunction and a particle."""
+    token = noun
+    while token.dep_ == "conj" and token.head.i != token.i:
+        token = token.head
+    if token.dep_ in ("dobj", "obj", "nsubjpass", "attr", "oprd"):
+        return token.head
+    if token.dep_ == "pobj" and token.head.dep_ in ("prep", "prt", "agent") and token.head.head.pos_ == "VERB":
+        return token.head.head
+    return None
+
+
+def _match_noun(parse: _Parse, noun: Token, frames: list[Frame]) -> tuple[Frame, int] | None:
+    modifiers, positions = _modifier_words(parse, noun)
+    preps = {c.lower_: c for c in noun.children if c.dep_ == "prep"}
+    governor = _governor(noun)
+    governor_lemma = governor.lemma_.lower() if governor is not None else None
+    for frame in frames:
+        first = noun.i
+        if frame.modifier is not None:
+            hit = frame.modifier & modifiers
+            if not hit:
+                continue
+            first = min(positions[w] for w in hit)
+        if frame.governor is not None and governor_lemma not in frame.governor:
+            continue
+        if frame.particle is not None and not (frame.particle & set(preps)):
+            continue
+        if frame.object is not None:
+            pobjs = [p for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"
+                     for p in c.children if p.dep_ == "pobj"]
+            if not (frame.object & _object_words(parse, pobjs)[0]):
+                continue
+        return frame, first
+    return None
+
+
+# -- parties --------------------------------------------------------------------------------------
+
+def _add(found: list[ActorMention], mentions: list[ActorMention]) -> None:
+    for m in mentions:
+        if m not in found:
+            found.append(m)
+
+
+def _pobjs(token: Token, preps: frozenset[str] | set[str]) -> list[tuple[str, Token]]:
+    return [(c.lower_, p) for c in token.children if c.dep_ in ("prep", "agent") and c.lower_ in preps
+            for p in c.children if p.dep_ == "pobj"]
+
+
+_VERB_TARGET_PREPS = frozenset({"against", "on", "upon", "at", "with", "to", "into", "toward", "towards"})
+_NOUN_PREPS = frozenset({"by", "from", "between", "among", "against", "on", "upon", "at", "with", "of", "into",
+                         "to", "toward", "towards"})
+
+
+def _arguments(parse: _Parse, event: _Event, by_token: dict[int, _Event]) -> None:
+    if _is_nominal(event.token):
+        _noun_arguments(parse, event)
+    else:
+        _verb_arguments(parse, event, event.token)
+    event.clause = _clause(parse, event)
+    if event.context == (0, 0):
+        event.context = event.clause
+
+
+def _verb_arguments(parse: _Parse, event: _Event, verb: Token) -> None:
+    lex = parse.lex
+    heads, passive = parse.subject_heads(verb)
+    subjects = parse.resolve(heads)
+    mover = event.type in lex.mover_types
+    if passive:
+        agents = [p for _, p in _pobjs(verb, {"by"})]
+        _add(event.actors, parse.resolve(agents))
+        if mover and not agents:
+            _add(event.actors, subjects)
+        else:
+            _add(event.targets, subjects)
+            event.target_heads.extend(heads)
+    else:
+        _add(event.actors, subjects)
+    objects = [c for c in verb.children if c.dep_ in ("dobj", "obj", "dative", "iobj")]
+    resolved = parse.resolve(objects)
+    if mover and resolved and all(m.sector in ("MIL", "REB", None) for m in resolved):
+        _add(event.actors, resolved)
+    else:
+        _add(event.targets, resolved)
+        event.target_heads.extend(objects)
+        if event.sense.symmetric:
+            _add(event.actors, resolved)
+    for prep, pobj in _pobjs(verb, _VERB_TARGET_PREPS | {"between", "among"}):
+        mentions = parse.resolve([pobj])
+        if prep in ("between", "among"):
+            _add(event.actors, mentions)
+        elif prep == "with":
+            if event.sense.symmetric or event.type in ("CONSULT", "COOPERATE", "AGREE", "ASSAULT"):
+                _add(event.targets, mentions)
+                if event.sense.symmetric:
+                    _add(event.actors, mentions)
+        elif prep in ("to", "into", "toward", "towards"):
+            if event.type in ("AID", "CONSULT", "SUPPORT", "CONCEDE", "AGREE", "REQUEST", "SANCTION", "COOPERATE",
+                              "ACCUSE", "THREATEN"):
+                _add(event.targets, mentions)
+        else:
+            _add(event.targets, mentions)
+            event.target_heads.append(pobj)
+    event.targets[:] = [m for m in event.targets if m not in event.actors or event.sense.symmetric]
+
+
+def _noun_arguments(parse: _Parse, event: _Event) -> None:
+    lex = parse.lex
+    noun = event.token
+    # Actors named inside the phrase: a possessor, a demonym, a country ("Russian airstrikes").
+    for i in range(noun.left_edge.i, event.first):
+        for m in parse.at[i]:
+            _add(event.actors, parse._resolve_possessive(m))
+    for child in noun.children:
+        if child.dep_ == "poss" and child.i < noun.i:
+            _add(event.actors, parse.np_mentions(child))
+    for prep, pobj in _pobjs(noun, _NOUN_PREPS):
+        mentions = parse.resolve([pobj])
+        if prep in ("by", "from", "between", "among"):
+            _add(event.actors, mentions)
+        elif prep == "of":
+            if event.type in lex.of_actor_types:
+                _add(event.actors, mentions)
+            else:
+                _add(event.targets, mentions)
+                event.target_heads.append(pobj)
+        elif prep == "with":
+            _add(event.targets, mentions)
+            if event.type in ("ASSAULT", "CONSULT", "COOPERATE", "AGREE"):
+                _add(event.actors, mentions)
+        else:
+            _add(event.targets, mentions)
+            event.target_heads.append(pobj)
+    # A support verb hands its subject to the noun; a verb of occurrence its clause.
+    governor = _governor(noun)
+    anchor = noun
+    while anchor.dep_ == "conj" and anchor.head.i != anchor.i:
+        anchor = anchor.head
+    verb = anchor.head if anchor.head.i != anchor.i else None
+    if governor is not None and governor.lemma_.lower() in lex.light_verbs and anchor.dep_ != "nsubjpass":
+        if not event.actors:
+            heads, passive = parse.subject_heads(governor)
+            if not passive:
+                _add(event.actors, parse.resolve(heads))
+        for prep, pobj in _pobjs(governor, {"against", "on", "between", "with", "by"}):
+            (event.actors if prep in ("between", "by") else event.targets).extend(
+                m for m in parse.resolve([pobj]) if m not in event.actors and m not in event.targets)
+        event.context = _verb_clause(parse, governor)
+    elif governor is not None and anchor.dep_ == "nsubjpass":
+        for _, pobj in _pobjs(governor, {"by"}):
+            _add(event.actors, parse.resolve([pobj]))
+        event.context = _verb_clause(parse, governor)
+    elif verb is not None and anchor.dep_ in ("nsubj", "nsubjpass") and verb.lemma_.lower() in lex.occurrence_verbs:
+        for _, pobj in _pobjs(verb, {"between", "among"}):
+            _add(event.actors, parse.resolve([pobj]))
+        event.context = _verb_clause(parse, verb)
+    elif verb is not None and anchor.dep_ == "attr" and verb.lemma_ == "be" and not event.actors:
+        heads, passive = parse.subject_heads(verb)  # "what they alleged to be the destruction of …"
+        if heads and not passive and heads[0].lower_ not in ("what", "this", "that", "it", "which"):
+            _add(event.actors, parse.resolve(heads))
+        elif verb.dep_ == "xcomp":
+            _add(event.actors, parse.resolve(parse.subject_heads(verb.head)[0]))
+    event.targets[:] = [m for m in event.targets if m not in event.actors or event.sense.symmetric]
+
+
+def _conflict_parties(parse: _Parse, events: list[_Event]) -> None:
+    """A cease-fire with no party of its own is between those who were fighting: the parties of the
+    nearest fight in its sentence, else in the sentence before."""
+    fights = [e for e in events if e.type == "ASSAULT" and e.actors]
+    for event in events:
+        if event.sense.parties != "conflict" or event.actors:
+            continue
+        here = parse.sentence_index(event.token.i)
+        for index in (here, here - 1):
+            near = [f for f in fights if parse.sentence_index(f.token.i) == index]
+            if near:
+                best = min(near, key=lambda f: abs(f.token.i - event.token.i))
+                _add(event.actors, best.actors + best.targets)
+                break
+
+
+def _shared_parties(events: list[_Event]) -> None:
+    """Coordinated noun events share their parties ("shelling and clashes between A and B")."""
+    by_token = {e.token.i: e for e in events}
+    for event in events:
+        token = event.token
+        if event.actors or token.dep_ != "conj" and not any(c.dep_ == "conj" for c in token.children):
+            continue
+        related = [token.head] if token.dep_ == "conj" else []
+        related += [c for c in token.children if c.dep_ == "conj"]
+        for other in related:
+            partner = by_token.get(other.i)
+            if partner is not None and partner.actors:
+                _add(event.actors, partner.actors)
+                _add(event.targets, [m for m in partner.targets if m not in event.actors])
+
+
+# -- modality -------------------------------------------------------------------------------------
+
+def _own(parse: _Parse, token: Token) -> tuple[bool, bool, bool]:
+    """(negated, hypothetical, conditional) from the token's own dependents."""
+    lex = parse.lex
+    negated = hypothetical = conditional = False
+    nominal = _is_nominal(token)
+    for child in token.children:
+        dep, lower = child.dep_, child.lower_
+        if dep == "neg":
+            negated = True
+        elif dep in ("aux", "auxpass") and lower in lex.modals:
+            hypothetical = True
+        elif dep == "mark":
+            if lower in lex.conditional_marks:
+                hypothetical = conditional = True
+            elif lower == "than" and any(c.lower_ in lex.negating_words for c in token.children):
+                negated = True
+        elif dep == "advmod":
+            if lower in lex.hypothetical_adverbs:
+                hypothetical = True
+            elif lower in ("never",):
+                negated = True
+            elif lower in lex.negating_words and nominal is False:
+                negated = True
+        elif dep == "det" and nominal and lower in lex.negative_determiners:
+            negated = True
+        elif dep in ("amod", "compound") and nominal and child.lemma_.lower() in lex.hypothetical_adjectives:
+            hypothetical = True
+        elif dep in ("nsubj", "nsubjpass") and not nominal:
+            if lower in lex.negative_determiners or any(
+                    c.dep_ == "det" and c.lower_ in lex.negative_determiners for c in child.children):
+                negated = True
+    return negated, hypothetical, conditional
+
+
+def _governs(lex: EventLexicon, governor: Token, sense: Sense | None) -> tuple[bool, bool]:
+    """(negates, makes hypothetical) for what a governor governs."""
+    lemma = governor.lemma_.lower()
+    if sense is not None and sense.complement == "negated" or lemma in lex.negating_governors:
+        return True, False
+    if sense is not None and sense.complement == "hypothetical":
+        return False, True
+    if lemma in lex.realised_governors:
+        return False, False
+    return False, lemma in lex.hypothetical_governors
+
+
+def _modality(parse: _Parse, event: _Event, by_token: dict[int, _Event] | None = None) -> None:
+    negated, hypothetical, conditional = _flags(parse, event.token)
+    event.negated, event.hypothetical, event.conditional = negated, hypothetical, conditional
+
+
+def _flags(parse: _Parse, start: Token) -> tuple[bool, bool, bool]:
+    lex = parse.lex
+    negated, hypothetical, conditional = _own(parse, start)
+    token = start
+    for _ in range(8):
+        head, dep = token.head, token.dep_
+        if head.i == token.i:
+            break
+        lemma = head.lemma_.lower()
+        sense = _sense_of(parse, head)
+        nominal = _is_nominal(token)
+        if dep in ("xcomp", "ccomp", "csubj"):
+            if dep == "ccomp" and lemma in lex.speech_verbs and lemma not in lex.negating_governors:
+                break
+            neg, hyp = _governs(lex, head, sense)
+            negated |= neg
+            hypothetical |= hyp
+        elif dep == "advcl":
+            marks = {c.lower_ for c in token.children if c.dep_ == "mark"}
+            purpose = not marks and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+            if purpose:
+                hypothetical = True
+                break
+            if marks & lex.inheriting_marks or (not marks and token.tag_ in ("VBG", "VBN")):
+                pass  # takes the modality of the clause it hangs from
+            else:
+                break
+        elif dep == "conj":
+            if any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children) and not nominal:
+                break
+            if any(c.dep_ in ("aux", "auxpass") for c in token.children) and not nominal:
+                break
+        elif dep == "acl":
+            if any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children) and token.tag_ == "VB":
+                if lemma not in lex.realised_governors and lemma not in ("attempt", "effort"):
+                    hypothetical = True
+                if lemma in ("attempt",):
+                    pass
+            neg, hyp = _governs(lex, head, sense)
+            negated |= neg
+            hypothetical |= hyp
+        elif dep == "pcomp" or (dep == "pobj" and head.dep_ in ("prep", "agent", "prt")):
+            prep = head
+            if prep.lower_ in lex.negating_words:
+                negated = True
+                break
+            if prep.head.i == prep.i:
+                break
+            above = prep.head
+            if prep.lower_ in ("despite", "after", "since", "amid", "following", "during", "over", "about", "of",
+                               "in", "at", "by", "with", "from", "between", "among"):
+                if prep.lower_ == "of" and above.lemma_.lower() in lex.negating_governors:
+                    negated = True
+                break
+            neg, hyp = _governs(lex, above, _sense_of(parse, above))
+            negated |= neg
+            hypothetical |= hyp
+            n2, h2, c2 = _own(parse, above)
+            negated |= n2
+            hypothetical |= h2
+            conditional |= c2
+            token = above
+            continue
+        elif dep in ("dobj", "obj", "attr", "oprd", "nsubjpass", "nsubj") and nominal:
+            if dep == "nsubj" and lemma not in lex.occurrence_verbs:
+                break
+            neg, hyp = _governs(lex, head, sense)
+            negated |= neg
+            hypothetical |= hyp
+            if lemma not in lex.light_verbs and lemma not in lex.occurrence_verbs and not (neg or hyp):
+                break
+            if neg or hyp:
+                break
+        else:
+            break
+        n2, h2, c2 = _own(parse, head)
+        if dep == "conj" and n2 and not any(c.lower_ in ("or", "nor") for c in head.children if c.dep_ == "cc"):
+            n2 = False  # "did not attack but withdrew"
+        negated |= n2
+        hypothetical |= h2
+        conditional |= c2
+        token = head
+    return negated, hypothetical, conditional
+
+
+def _sense_of(parse: _Parse, token: Token) -> Sense | None:
+    lex = parse.lex
+    lemma = token.lemma_.lower()
+    if lemma not in lex.trigger_words:
+        return None
+    if token.pos_ == "VERB":
+        frames = lex.verb_frames.get(lemma)
+        if frames:
+            matched = _match_verb(parse, token, frames)
+            if matched is not None:
+                return matched[0].sense
+        return lex.verbs.get(lemma)
+    return lex.nouns.get(lemma)
+
+
+# -- one event per incident -----------------------------------------------------------------------
+
+def _merge(parse: _Parse, events: list[_Event], by_token: dict[int, _Event]) -> None:
+    """A noun event that is the subject, object or "in"-phrase of a verb event of the same type is
+    that event ("U.S. air strikes killed 22 people", "killed in a bomb attack", "signed an accord"):
+    the verb keeps it, taking the noun's mode, ACLED key and parties."""
+    for event in events:
+        noun = event.token
+        if not _is_nominal(noun):
+            continue
+        anchor = noun
+        while anchor.dep_ == "conj" and anchor.head.i != anchor.i:
+            anchor = anchor.head
+        head = anchor.head
+        if anchor.dep_ == "pobj" and head.lower_ in ("in", "with", "by", "to", "for") and head.dep_ in ("prep", "agent"):
+            head = head.head
+        elif anchor.dep_ not in ("nsubj", "dobj", "obj", "nsubjpass"):
+            continue
+        verb = by_token.get(head.i)
+        if verb is None or verb is event or verb.type != event.type or _is_nominal(verb.token):
+            continue
+        if event.negated != verb.negated:
+            continue
+        event.merged = True
+        if verb.sense.mode is None and event.sense.mode is not None:
+            verb.mode = event.sense.mode
+        if verb.sense.acled is None and event.sense.acled is not None:
+            verb.acled_key = event.sense.acled
+        _add(verb.actors, event.actors)
+        _add(verb.targets, [m for m in event.targets if m not in verb.actors])
+        verb.target_heads.extend(event.target_heads)
+
+
+# -- stated intentions, promises and requests -----------------------------------------------------
+
+def _complement_event(parse: _Parse, token: Token, by_token: dict[int, _Event], depth: int = 0) -> _Event | None:
+    """The event a verb of promise or intention announces: its complement, through verbs like
+    "continue" ("vowed to continue fighting"), or its object ("promised military aid")."""
+    if depth > 2:
+        return None
+    ranked: list[tuple[int, Token, bool]] = []
+    for child in token.children:
+        dep = child.dep_
+        if dep in ("xcomp", "ccomp"):
+            ranked.append((0, child, True))
+        elif dep in ("dobj", "obj", "acomp"):
+            ranked.append((1, child, dep == "acomp"))
+        elif dep == "prep" and child.lower_ in ("to", "on", "upon", "for"):
+            for p in child.children:
+                if p.dep_ in ("pobj", "pcomp"):
+                    ranked.append((2, p, True))
+    for _, target, descend in sorted(ranked, key=lambda r: (r[0], r[1].i)):
+        event = by_token.get(target.i)
+        if event is not None:
+            return event
+        if descend and (target.lemma_.lower() in parse.lex.realised_governors or target.pos_ in ("ADJ", "AUX")
+                        or target.dep_ == "pcomp"):
+            inner = _complement_event(parse, target, by_token, depth + 1)
+            if inner is not None:
+                return inner
+    return None
+
+
+def _classify(lex: EventLexicon, table: dict[str, str], inner: _Event | None, negated: bool,
+              conditional: bool) -> str:
+    kind = inner.type if inner is not None else None
+    hostile = kind in lex.hostile
+    if negated and not hostile:
+        return table["negated"]
+    if conditional and "conditional" in table:
+        return table["conditional"]
+    if hostile and not negated:
+        return table["hostile"]
+    if kind in lex.concessive and "concessive" in table:
+        return table["concessive"]
+    if kind is not None and kind in table:
+        return table[kind]
+    return table["default"]
+
+
+def _complement_negated(token: Token) -> bool:
+    for child in token.children:
+        if child.dep_ in ("xcomp", "ccomp") and any(c.dep_ == "neg" for c in child.children):
+            return True
+    return False
+
+
+def _commitment(parse: _Parse, verb: Token, by_token: dict[int, _Event]) -> _Event | None:
+    lex = parse.lex
+    lemma = verb.lemma_.lower()
+    has_complement = any(c.dep_ in ("xcomp", "ccomp") for c in verb.children)
+    if lemma == "commit" and not (has_complement or any(c.dep_ == "prep" and c.lower_ == "to" for c in verb.children)):
+        return None
+    if not has_complement and not any(c.dep_ in ("dobj", "obj", "dative") for c in verb.children):
+        return None
+    inner = _complement_event(parse, verb, by_token)
+    kind = _classify(lex, lex.commitments, inner, _complement_negated(verb), False)
+    event = _Event(verb, Sense(kind), verb.i, verb.i, derived=True)
+    _verb_arguments(parse, event, verb)
+    if inner is not None:
+        _add(event.targets, [m for m in inner.targets if m not in event.actors])
+    event.clause = _clause(parse, event)
+    event.context = event.clause
+    _modality(parse, event)
+    return event
+
+
+def _reported(parse: _Parse, verb: Token) -> bool:
+    """Whether a clause is someone's statement: the complement of a verb of speech, or in a claim
+    with a source other than the outlet."""
+    token = verb
+    for _ in range(4):
+        if token.dep_ in ("ccomp", "conj", "xcomp", "parataxis") and token.head.i != token.i:
+            token = token.head
+            if token.lemma_.lower() in parse.lex.speech_verbs:
+                return True
+        else:
+            break
+    if any(c.dep_ in ("ccomp", "parataxis") and c.lemma_.lower() in parse.lex.speech_verbs for c in verb.children):
+        return True
+    idx = verb.idx
+    return any(c.start <= idx < c.end and c.source.kind != "outlet" for c in parse.claims)
+
+
+def _intentions(parse: _Parse, by_token: dict[int, _Event], done: set[int]) -> list[_Event]:
+    """"X will support …", "X said it would boycott …", "X is ready to send troops", "X plans to
+    impose …": a stated intention of an actor is an event, typed by what it announces."""
+    lex = parse.lex
+    found: list[_Event] = []
+    for token in parse.tokens:
+        pos = token.pos_
+        lemma = token.lemma_.lower()
+        if pos == "VERB" and lemma in lex.intent_verbs and any(c.dep_ == "xcomp" for c in token.children):
+            marker, verb, first = token, token, token.i
+        elif pos == "ADJ" and lemma in lex.intent_adjectives and any(c.dep_ == "xcomp" for c in token.children):
+            marker, verb, first = token, token, token.i
+        elif pos in ("VERB", "AUX") and lemma not in lex.not_intentions and lemma not in lex.speech_verbs:
+            aux = next((c for c in token.children if c.dep_ == "aux" and c.lower_ in lex.future_modals), None)
+            if aux is None or any(c.dep_ == "aux" and c.lower_ in ("have", "be") and c.i > aux.i and c.tag_ == "VB"
+                                  and c.lower_ == "have" for c in token.children):
+                continue
+            if any(c.dep_ == "aux" and c.lower_ in ("may", "might", "could", "can") for c in token.children):
+                continue
+            if aux.lower_ == "would" and not _reported(parse, token):
+                continue
+            marker, verb, first = aux, token, aux.i
+        else:
+            continue
+        if token.i in done or any(c.dep_ == "advmod" and c.lower_ in lex.hypothetical_adverbs
+                                  for c in token.children):
+            continue
+        if any(c.dep_ == "mark" and c.lower_ in lex.conditional_marks for c in token.children):
+            continue
+        own = by_token.get(verb.i)
+        inner = own if own is not None and marker is not verb else _complement_event(parse, verb, by_token)
+        if marker is verb and token.pos_ == "ADJ":
+            inner = _complement_event(parse, verb, by_token)
+        negated = any(c.dep_ == "neg" for c in verb.children) or (marker is verb and _complement_negated(verb))
+        conditional = any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless")
+                                                    for m in c.children) for c in verb.children)
+        kind = _classify(lex, lex.intentions, inner, negated, conditional)
+        if own is not None and own.type == kind:
+            continue
+        subject_verb = verb.head if verb.pos_ == "ADJ" and verb.dep_ == "acomp" else verb
+        event = _Event(verb, Sense(kind), first, verb.i if verb.i - first <= 4 else first, derived=True)
+        _verb_arguments(parse, event, subject_verb)
+        if not event.actors:
+            continue
+        if inner is not None:
+            _add(event.targets, [m for m in inner.targets if m not in event.actors])
+        elif subject_verb is not verb:
+            pass
+        event.clause = _clause(parse, event)
+        event.context = event.clause
+        n, h, c = _flags(parse, subject_verb)
+        event.negated = False
+        event.hypothetical = h and not _only_own_modal(parse, subject_verb, marker)
+        found.append(event)
+    return found
+
+
+def _only_own_modal(parse: _Parse, verb: Token, marker: Token) -> bool:
+    """Whether the only hypothetical marker of a clause is the modal of the intention itself."""
+    lex = parse.lex
+    others = [c for c in verb.children if c.dep_ in ("aux", "auxpass") and c.lower_ in lex.modals and c.i != marker.i]
+    return not others and verb.dep_ not in ("advcl", "xcomp") or verb.dep_ == "ccomp"
+
+
+def _requests(parse: _Parse, by_token: dict[int, _Event]) -> list[_Event]:
+    """"X said (that) Y must …": X asks something of Y."""
+    lex = parse.lex
+    found: list[_Event] = []
+    for token in parse.tokens:
+        if token.pos_ not in ("VERB", "AUX"):
+            continue
+        aux = next((c for c in token.children if c.dep_ == "aux" and c.lower_ in lex.deontic_modals), None)
+        if aux is None or token.dep_ not in ("ccomp", "conj", "acl"):
+            continue
+        governor = token.head
+        while governor.dep_ == "conj" and token.dep_ == "conj" and governor.head.i != governor.i:
+            governor = governor.head
+        if _is_nominal(governor):  # "a stern reminder that it must …"
+            governor = _governor(governor) or governor
+        own = by_token.get(governor.i)
+        if own is not None and own.type in ("REQUEST", "THREATEN"):
+            continue
+        speakers = parse.resolve(parse.subject_heads(governor)[0])
+        heads, _ = parse.subject_heads(token)
+        addressees = parse.resolve(heads)
+        if not speakers or not addressees or set(map(id, speakers)) & set(map(id, addressees)):
+            continue
+        if {m.country for m in speakers} & {m.country for m in addressees} - {None}:
+            continue
+        event = _Event(token, Sense("REQUEST"), aux.i, token.i if token.i - aux.i <= 3 else aux.i, derived=True)
+        event.actors = speakers
+        event.targets = addressees
+        event.clause = _clause(parse, event)
+        event.context = event.clause
+        found.append(event)
+    return found
+
+
+# -- spans ----------------------------------------------------------------------------------------
+
+_CUT_DEPS = frozenset({"advcl", "parataxis", "cc", "punct", "mark", "preconj"})
+
+
+def _verb_clause(parse: _Parse, verb: Token) -> tuple[int, int]:
+    """Tokens [start, end) of a verb's clause: its subtree without adverbial clauses, coordinated
+    verbs, and a reporting verb's clause hung below it."""
+    lex = parse.lex
+    cut: list[tuple[int, int]] = []
+    for child in verb.children:
+        dep = child.dep_
+        if dep in _CUT_DEPS or (dep == "conj" and child.pos_ in ("VERB", "AUX")) or \
+                (dep == "ccomp" and child.lemma_.lower() in lex.speech_verbs):
+            cut.append((child.left_edge.i, child.right_edge.i))
+    start, end = verb.left_edge.i, verb.right_edge.i
+    kept = [i for i in range(start, end + 1) if not any(a <= i <= b for a, b in cut)]
+    if not kept:
+        return verb.i, verb.i + 1
+    first, last = kept[0], kept[-1]
+    if last - first >= MAX_CLAUSE_TOKENS:
+        first, last = max(first, verb.i - MAX_CLAUSE_TOKENS // 2), min(last, verb.i + MAX_CLAUSE_TOKENS // 2)
+    return _trim(parse, first, last + 1)
+
+
+def _noun_clause(parse: _Parse, noun: Token) -> tuple[int, int]:
+    start, end = noun.left_edge.i, noun.i
+    for child in noun.rights:
+        if child.dep_ in ("conj", "cc", "punct", "appos"):
+            break
+        end = child.right_edge.i
+    if end - start >= MAX_CLAUSE_TOKENS:
+        end = min(end, noun.i + MAX_CLAUSE_TOKENS // 2)
+    return _trim(parse, start, end + 1)
+
+
+def _trim(parse: _Parse, start: int, end: int) -> tuple[int, int]:
+    tokens = parse.tokens
+    while start < end - 1 and (tokens[start].is_punct or tokens[start].pos_ in ("CCONJ", "SCONJ")
+                               or tokens[start].is_space):
+        start += 1
+    while end - 1 > start and (tokens[end - 1].is_punct or tokens[end - 1].is_space) and \
+            not tokens[end - 1].is_quote:
+        end -= 1
+    while end - 1 > start and tokens[end - 1].is_quote and tokens[end - 1].text in "“\"‘'" :
+        end -= 1
+    return start, end
+
+
+def _clause(parse: _Parse, event: _Event) -> tuple[int, int]:
+    token = event.token
+    if _is_nominal(token) and not event.derived:
+        governor = _governor(token)
+        if governor is not None and governor.lemma_.lower() in parse.lex.light_verbs:
+            span = _verb_clause(parse, governor)
+        else:
+            anchor = token
+            while anchor.dep_ == "conj" and anchor.head.i != anchor.i:
+                anchor = anchor.head
+            head = anchor.head
+            if anchor.dep_ in ("nsubj", "nsubjpass") and head.lemma_.lower() in parse.lex.occurrence_verbs:
+                span = _verb_clause(parse, head)
+            else:
+                span = _noun_clause(parse, token)
+    else:
+        span = _verb_clause(parse, token)
+    return min(span[0], event.first), max(span[1], event.last + 1)
+
+
+# -- links and coding -----------------------------------------------------------------------------
+
+def _within(parse: _Parse, items: list[Any], span: tuple[int, int]) -> list[Any]:
+    lo, hi = parse.char_span(*span)
+    return [x for x in items if x.start >= lo and x.end <= hi]
+
+
+def _place(parse: _Parse, event: _Event) -> PlaceMention | None:
+    parties = event.actors + event.targets
+
+    def usable(p: PlaceMention) -> bool:
+        return not any(m.start <= p.start and p.end <= m.end for m in parties) and \
+            not any(m.start == p.start and m.end == p.end and m.kind in ("country", "capital")
+                    and _acting(parse, m) for m in parse.at[_token_at(parse, p.start)])
+
+    def attached(p: PlaceMention) -> bool:
+        token = parse.tokens[_token_at(parse, p.start)]
+        for _ in range(5):
+            if token.dep_ == "pobj" and token.head.lower_ in _STRONG_PLACE_PREPS:
+                return True
+            if token.head.i == token.i:
+                return False
+            token = token.head
+        return False
+
+    def rank(p: PlaceMention) -> tuple[int, int]:
+        return _PLACE_RANK.get(p.feature or "", 2), abs(p.start - parse.tokens[event.token.i].idx)
+
+    for span, need_attached in ((event.context, True), (event.clause, True), (event.context, False)):
+        candidates = [p for p in _within(parse, parse.places, span) if usable(p)]
+        if need_attached:
+            candidates = [p for p in candidates if attached(p)]
+        if candidates:
+            return min(candidates, key=rank)
+    sentence = parse.sents[parse.sentence_index(event.token.i)]
+    candidates = [p for p in _within(parse, parse.places, (sentence.start, sentence.end)) if usable(p) and attached(p)]
+    return min(candidates, key=rank) if candidates else None
+
+
+def _acting(parse: _Parse, mention: ActorMention) -> bool:
+    token = parse.tokens[_token_at(parse, mention.start)]
+    return token.dep_ in ("nsubj", "nsubjpass", "poss", "dobj")
+
+
+def _token_at(parse: _Parse, char: int) -> int:
+    return max(0, bisect_right(parse.starts, char) - 1)
+
+
+def _time(parse: _Parse, event: _Event) -> TimeMention | None:
+    anchor = parse.tokens[event.token.i].idx
+    for span in (event.context, event.clause):
+        candidates = _within(parse, parse.times, span)
+        if candidates:
+            return min(candidates, key=lambda t: abs(t.start - anchor))
+    sentence = parse.sents[parse.sentence_index(event.token.i)]
+    candidates = _within(parse, parse.times, (sentence.start, sentence.end))
+    return min(candidates, key=lambda t: abs(t.start - anchor)) if candidates else None
+
+
+def _claim(parse: _Parse, start: int) -> ClaimMention | None:
+    covering = [c for c in parse.claims if c.start <= start < c.end]
+    if covering:
+        return min(covering, key=lambda c: c.end - c.start)
+    return next((c for c in parse.claims if c.sentence_start <= start < c.sentence_end), None)
+
+
+def _historical(parse: _Parse, time: TimeMention | None) -> bool:
+    published = parse.ctx.published
+    if published is None or time is None:
+        return False
+    last = time.end_date
+    if last is None:
+        return False  # open-ended ("since 2020"): still going on
+    return last < published - timedelta(days=HISTORICAL_DAYS)
+
+
+def _mode(parse: _Parse, event: _Event) -> str | None:
+    """The trigger's mode, else the weapon or carrier the clause names ("killed by a roadside
+    bomb", "Russian aircraft killed", "a Turkish F-16 had downed")."""
+    if event.mode is not None:
+        return event.mode
+    if event.sense.mode is not None:
+        return event.sense.mode
+    if event.type != "ASSAULT":
+        return None
+    weapons = parse.lex.weapons
+    token = event.token
+    near: list[Token] = [c for c in token.children if c.dep_ in ("compound", "amod", "nsubj", "nsubjpass", "dobj")]
+    for prep, pobj in _pobjs(token, {"by", "with", "in", "using", "from"}):
+        near.append(pobj)
+    if token.dep_ == "pobj":
+        near.append(token.head.head)
+    words: list[Token] = []
+    for t in near:
+        words.append(t)
+        words.extend(c for c in t.children if c.dep_ in ("compound", "amod", "nmod"))
+    for t in words:
+        for key in (t.lower_, t.lemma_.lower()):
+            mode = weapons.get(key)
+            if mode is not None:
+                return mode
+        text = t.text
+        if "-" in text and text[:1].isupper() and any(ch.isdigit() for ch in text):
+            return "aerial"  # an aircraft designation: F-16, Su-25
+    return None
+
+
+def _acled(parse: _Parse, event: _Event, mode: str | None) -> tuple[str | None, str | None]:
+    lex = parse.lex
+    if event.negated or event.hypothetical or event.derived:
+        return None, None
+    key = event.acled_key or event.sense.acled
+    if key is None and event.type == "ASSAULT" and mode is not None:
+        key = lex.acled_by_mode.get(mode)
+    if key is None:
+        key = lex.acled_by_type.get(event.type)
+    if key is None or key == "none":
+        return None, None
+    if event.type == "ASSAULT" and _hazard(parse, event):
+        return None, None
+    value = lex.acled.get(key)
+    if isinstance(value, dict):
+        value = value.get(_context(parse, event, value)) or value.get("default")
+    if not value:
+        return None, None
+    return value[0], value[1]
+
+
+def _hazard(parse: _Parse, event: _Event) -> bool:
+    heads, _ = parse.subject_heads(event.token) if not _is_nominal(event.token) else ([], False)
+    agents = [p for _, p in _pobjs(event.token, {"by", "in"})]
+    return any(t.lemma_.lower() in parse.lex.hazards or t.lower_ in parse.lex.hazards for t in heads + agents)
+
+
+def _context(parse: _Parse, event: _Event, table: dict[str, Any]) -> str:
+    lex = parse.lex
+    if "protesters" in table or "civilians" in table:
+        words = {t.lemma_.lower() for t in event.target_heads} | {t.lower_ for t in event.target_heads}
+        for m in event.targets:
+            words |= {w.lower().strip(".,") for w in m.text.split()}
+        if "protesters" in table and words & lex.protester_words:
+            return "protesters"
+        if "civilians" in table and (words & lex.civilian_words or any(m.sector == "CVL" for m in event.targets)):
+            if not any(m.sector in ("MIL", "REB") for m in event.targets):
+                return "civilians"
+    if "state" in table:
+        if any(m.sector == "REB" for m in event.actors):
+            return "default"
+        if any(m.sector in lex.state_sectors and m.country for m in event.actors):
+            return "state"
+        if not event.actors and event.sense.acled == "regain":
+            return "state"
+    if "intervention" in table:
+        sentence = parse.sents[parse.sentence_index(event.token.i)]
+        lowered = sentence.text.lower()
+        if any(cue in lowered for cue in lex.intervention_cues):
+            return "intervention"
+    return "default"
+
+
+def _mention(parse: _Parse, event: _Event) -> EventMention:
+    start, end = parse.char_span(*event.clause)
+    t_start, t_end = parse.char_span(event.first, event.last + 1)
+    text = parse.text
+    mode = _mode(parse, event)
+    event_type, sub_type = _acled(parse, event, mode)
+    place = _place(parse, event)
+    time = _time(parse, event)
+    figures = [f for f in _within(parse, parse.figures, event.context if event.context != (0, 0) else event.clause)]
+    if event.context != event.clause:
+        _add_figures(figures, _within(parse, parse.figures, event.clause))
+    return EventMention(
+        text=text[start:end], start=start, end=end, trigger=text[t_start:t_end], trigger_start=t_start,
+        trigger_end=t_end, type=event.type, mode=mode,  # type: ignore[arg-type]
+        acled_event_type=event_type, acled_sub_event_type=sub_type, actors=list(event.actors),
+        targets=[m for m in event.targets if m not in event.actors or event.sense.symmetric],
+        place=place, time=time, figures=figures, claim=_claim(parse, t_start),
+        negated=event.negated, hypothetical=event.hypothetical,
+        historical=_historical(parse, time))
+
+
+def _add_figures(found: list[FigureMention], more: list[FigureMention]) -> None:
+    for f in more:
+        if f not in found:
+            found.append(f)
