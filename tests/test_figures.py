@@ -378,3 +378,14 @@ def test_never_raises_and_spans_are_consistent(nlp, words):
         if f.low is not None and f.high is not None:
             assert f.low <= f.high
         assert f.amount_text is not None and f.text.startswith(f.amount_text)
+
+
+def test_arrivals_are_displaced_people_or_deployed_troops():
+    from fogwatch.extract import run_extractors
+    from fogwatch.language import load
+
+    nlp = load()
+    for text, category in (("Nearly 30,000 people have arrived in the border town this month.", "displaced"),
+                           ("About 2,000 troops arrived in the city on Monday.", "deployed")):
+        ctx = run_extractors(nlp(text), Article(text=text), kinds=["actors", "places", "times", "figures"])
+        assert [f.category for f in ctx.facts["figures"]] == [category]

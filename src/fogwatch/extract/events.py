@@ -445,6 +445,12 @@ def _trigger(parse: _Parse, token: Token) -> _Event | None:
         return _Event(token, sense, token.i, token.i)
     if token.pos_ != "VERB":
         return None
+    if token.tag_ == "VBN" and token.dep_ in ("amod", "compound", "npadvmod", "advmod") and token.i > 0 and \
+            parse.tokens[token.i - 1].text == "-":
+        return None  # "Turkish-backed", "U.S.-led": a modifier, not an act
+    if token.tag_ in ("VBN", "JJ") and (token.dep_ in ("pobj", "dobj", "nsubj", "nsubjpass", "appos", "attr") or any(
+            c.dep_ in ("nummod", "det") for c in token.children)):
+        return None  # "more than 400 wounded", "the injured": people, not an act
     frames = lex.verb_frames.get(lemma)
     if frames:
         matched = _match_verb(parse, token, frames)
@@ -547,6 +553,17 @@ def _governor(noun: Token) -> Token | None:
     return None
 
 
+def _light_governor(parse: _Parse, noun: Token) -> Token | None:
+    """The support verb whose object (or passive subject) a noun event is ("launched an operation",
+    "a cease-fire has been reached")."""
+    anchor = noun
+    while anchor.dep_ == "conj" and anchor.head.i != anchor.i:
+        anchor = anchor.head
+    if anchor.dep_ in ("dobj", "obj", "nsubjpass", "attr", "oprd") and anchor.head.lemma_.lower() in parse.lex.light_verbs:
+        return anchor.head
+    return None
+
+
 def _match_noun(parse: _Parse, noun: Token, frames: list[Frame]) -> tuple[Frame, int] | None:
     modifiers, positions = _modifier_words(parse, noun)
     preps = {c.lower_: c for c in noun.children if c.dep_ == "prep"}
@@ -559,6 +576,9 @@ def _match_noun(parse: _Parse, noun: Token, frames: list[Frame]) -> tuple[Frame,
             if not hit:
                 continue
             first = min(positions[w] for w in hit)
+            between = parse.tokens[first:noun.i]
+            if noun.i - first > 2 or any(t.is_punct and t.text != "-" for t in between):
+                first = noun.i  # not next to the noun: the trigger is the noun alone
         if frame.governor is not None and governor_lemma not in frame.governor:
             continue
         if frame.particle is not None and not (frame.particle & set(preps)):
@@ -586,6 +606,9 @@ def _pobjs(token: Token, preps: frozenset[str] | set[str]) -> list[tuple[str, To
 
 
 _VERB_TARGET_PREPS = frozenset({"against", "on", "upon", "at", "with", "to", "into", "toward", "towards"})
+# Prepositions through which a governor reaches a noun event ("called for a ceasefire", "insisted on
+# surrender", "agreed to a truce", "the threat of an attack").
+_GOVERNED_PREPS = frozenset({"for", "on", "upon", "to", "toward", "towards", "of", "against", "into"})
 _NOUN_PREPS = frozenset({"by", "from", "between", "among", "against", "on", "upon", "at", "with", "of", "into",
                          "to", "toward", "towards"})
 
@@ -671,12 +694,12 @@ def _noun_arguments(parse: _Parse, event: _Event) -> None:
             _add(event.targets, mentions)
             event.target_heads.append(pobj)
     # A support verb hands its subject to the noun; a verb of occurrence its clause.
-    governor = _governor(noun)
+    governor = _light_governor(parse, noun)
     anchor = noun
     while anchor.dep_ == "conj" and anchor.head.i != anchor.i:
         anchor = anchor.head
     verb = anchor.head if anchor.head.i != anchor.i else None
-    if governor is not None and governor.lemma_.lower() in lex.light_verbs and anchor.dep_ != "nsubjpass":
+    if governor is not None and anchor.dep_ != "nsubjpass":
         if not event.actors:
             heads, passive = parse.subject_heads(governor)
             if not passive:
@@ -685,7 +708,7 @@ def _noun_arguments(parse: _Parse, event: _Event) -> None:
             (event.actors if prep in ("between", "by") else event.targets).extend(
                 m for m in parse.resolve([pobj]) if m not in event.actors and m not in event.targets)
         event.context = _verb_clause(parse, governor)
-    elif governor is not None and anchor.dep_ == "nsubjpass":
+    elif governor is not None:
         for _, pobj in _pobjs(governor, {"by"}):
             _add(event.actors, parse.resolve([pobj]))
         event.context = _verb_clause(parse, governor)
@@ -810,9 +833,10 @@ def _flags(parse: _Parse, start: Token) -> tuple[bool, bool, bool]:
             if purpose:
                 hypothetical = True
                 break
-            if marks & lex.inheriting_marks or (not marks and token.tag_ in ("VBG", "VBN")):
-                pass  # takes the modality of the clause it hangs from
-            else:
+            if marks & lex.inheriting_marks:
+                if lemma in lex.hypothetical_governors or lemma in lex.commitment_verbs:
+                    hypothetical = True  # "vowed to fight until they surrender"
+            elif not (not marks and token.tag_ in ("VBG", "VBN")):
                 break
         elif dep == "conj":
             if any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children) and not nominal:
@@ -833,33 +857,31 @@ def _flags(parse: _Parse, start: Token) -> tuple[bool, bool, bool]:
             if prep.lower_ in lex.negating_words:
                 negated = True
                 break
-            if prep.head.i == prep.i:
+            if prep.head.i == prep.i or prep.lower_ not in _GOVERNED_PREPS:
                 break
             above = prep.head
-            if prep.lower_ in ("despite", "after", "since", "amid", "following", "during", "over", "about", "of",
-                               "in", "at", "by", "with", "from", "between", "among"):
-                if prep.lower_ == "of" and above.lemma_.lower() in lex.negating_governors:
-                    negated = True
-                break
             neg, hyp = _governs(lex, above, _sense_of(parse, above))
+            if not (neg or hyp):
+                break
             negated |= neg
             hypothetical |= hyp
             n2, h2, c2 = _own(parse, above)
             negated |= n2
             hypothetical |= h2
             conditional |= c2
-            token = above
-            continue
+            break
         elif dep in ("dobj", "obj", "attr", "oprd", "nsubjpass", "nsubj") and nominal:
-            if dep == "nsubj" and lemma not in lex.occurrence_verbs:
-                break
-            neg, hyp = _governs(lex, head, sense)
-            negated |= neg
-            hypothetical |= hyp
-            if lemma not in lex.light_verbs and lemma not in lex.occurrence_verbs and not (neg or hyp):
-                break
-            if neg or hyp:
-                break
+            if dep in ("nsubj", "nsubjpass"):
+                # the subject of a verb of occurrence or support takes its modality ("fighting will
+                # continue", "a cease-fire has been reached"); of another verb, keeps its own
+                if lemma not in lex.occurrence_verbs and lemma not in lex.light_verbs:
+                    break
+            else:
+                neg, hyp = _governs(lex, head, sense)
+                negated |= neg
+                hypothetical |= hyp
+                if neg or hyp or lemma not in lex.light_verbs:
+                    break
         else:
             break
         n2, h2, c2 = _own(parse, head)
@@ -1161,8 +1183,8 @@ def _trim(parse: _Parse, start: int, end: int) -> tuple[int, int]:
 def _clause(parse: _Parse, event: _Event) -> tuple[int, int]:
     token = event.token
     if _is_nominal(token) and not event.derived:
-        governor = _governor(token)
-        if governor is not None and governor.lemma_.lower() in parse.lex.light_verbs:
+        governor = _light_governor(parse, token)
+        if governor is not None:
             span = _verb_clause(parse, governor)
         else:
             anchor = token

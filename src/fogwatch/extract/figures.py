@@ -1229,6 +1229,8 @@ def _category(found: Found, head: Token | None, kind: str | None, lex: Lexicon) 
     """The category and how sure it is, from the governing words and the figure's own words."""
     own = _self_cue(head, lex, kind) if head is not None else None
     own_word = own is not None and head is not None and head.pos_ not in ("NOUN", "PROPN")
+    if found.cue and found.cue.category == "displaced" and head is not None and _in(head, lex.deployed_nouns):
+        return "deployed", 3  # troops who arrive or move are deployed, not displaced
     if own_word and not (found.cue and found.strength >= 3 and found.cue.category in _MOVES):
         return own.category, 3  # "25 killed, 80 injured": its own word decides
     if found.cue and found.strength >= 3:
