@@ -16,22 +16,21 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from fogwatch.evaluation import km
-from fogwatch.reconcile.disputes import disjoint
 
 # -- thresholds ----------------------------------------------------------------------------------
 # 50 km: a city with its districts and nearby villages (ACLED codes a strike's location to the nearest
-# town; places in reports of one strike vary between the town and its district). The demo's El Fasher
-# and Tawila, 60 km apart, are two places. On FA-KES, reports of one Aleppo or Douma strike name the
-# city or a neighbourhood within 15 km; 50 km still separates Damascus from Douma only by the date.
+# town; reports of one strike name the town, a district or a village beside it). The demo's El Fasher
+# and Tawila, 60 km apart, are two places. Not tuned further: on FA-KES the merge errors come from
+# publication dates and from several strikes on one city within days, not from distance.
 MAX_KM = 50.0
-# 3 days: relative dates ("on Sunday", "yesterday") resolve to the day, and follow-up reports of a
-# toll are published up to two days after the event; a week apart is another event.
+# 3 days: the demo's market shelling (Sunday) is reported on Monday, Tuesday and Wednesday as the toll
+# rises; a week apart is another event.
 WINDOW_DAYS = 3
 # A time wider than this ("earlier this month", "since April") says little about when the reported
 # incident happened: the event is dated by its article's publication instead.
@@ -40,9 +39,18 @@ MAX_EVENT_SPAN_DAYS = 14
 # (a town's admin1) or by country plus strong evidence, never by distance.
 AREA_FEATURES = frozenset({"country", "admin1", "admin", "region", "territory", "continent", "sea", "river",
                            "border", "valley"})
+# A report placed only by its country (or a region) joins an incident only with this much other
+# evidence (see `_evidence`): two of the same means (ACLED sub-event), the same actor and target,
+# the same figure, its article's main place near the incident — or the same article. One is not
+# enough: "an air strike in Syria" matches every air strike in Syria that week, and one party is an
+# actor of nearly every event of its war (the demo's Nyala arrests joined the Kordofan base seizure,
+# three days and 700 km apart, on the RSF alone).
+COUNTRY_EVIDENCE = 2
 # How a place relation ranks candidates (lower is better); distance adds its share of MAX_KM.
 _RELATION_COST = {"near": 0.0, "within": 0.5, "country": 1.0}
-_EVIDENCE_BONUS = 0.3  # per piece of shared evidence (ACLED sub-event, actor, figure)
+_EVIDENCE_BONUS = 0.3  # per piece of shared evidence (ACLED sub-event, actor, figure, article's place)
+# An article's own incident beats any other for its events (more than all other bonuses together).
+_SAME_ARTICLE_BONUS = 1.5
 
 _VIOLENT = frozenset({"ASSAULT", "COERCE"})
 # ACLED event types that reports of one incident mix: a shelled market is "Explosions/Remote
@@ -50,6 +58,19 @@ _VIOLENT = frozenset({"ASSAULT", "COERCE"})
 _ACLED_FAMILY = {
     "Battles": "violence", "Explosions/Remote violence": "violence", "Violence against civilians": "violence",
     "Protests": "unrest", "Riots": "unrest", "Strategic developments": "strategic",
+}
+# ACLED sub-event types that say *how* it was done, by means: reports of one incident confuse means
+# within a row (barrel bombs are "shelling" to one outlet and an air raid to another; a car bomb is
+# or is not a suicide bomb) but not across rows — a car bomb in Homs is not an air raid in Homs the
+# same day. Sub-events not listed ("Armed clash", "Attack": what the extractor says of "killed" and
+# "fighting" without a means) are generic: compatible with any, and no evidence of identity.
+_MEANS = {
+    "Air/drone strike": "remote", "Shelling/artillery/missile attack": "remote", "Chemical weapon": "remote",
+    "Grenade": "remote",
+    "Suicide bomb": "bomb", "Remote explosive/landmine/IED": "bomb",
+    "Government regains territory": "territory", "Non-state actor overtakes territory": "territory",
+    "Sexual violence": "sexual", "Abduction/forced disappearance": "abduction",
+    "Arrests": "arrests", "Looting/property destruction": "looting",
 }
 
 
@@ -63,15 +84,6 @@ class Party:
     country: str | None = None
     sector: str | None = None
     kind: str | None = None  # a source's kind (outlet, named, anonymous, media); an actor's kind
-
-    @property
-    def key(self) -> tuple[str, str | None, str | None] | None:
-        """Identity across articles: the normalised name, else country and sector when both are known."""
-        if self.name:
-            return (self.name.lower(), None, None)
-        if self.country and self.sector:
-            return ("", self.country, self.sector)
-        return None
 
     def same_as(self, other: Party) -> bool:
         """Same party: same name, or same country and sector ("the Sudanese army" and "SAF")."""
@@ -100,9 +112,6 @@ class FigureRef:
     claim: ClaimRef | None = None
     denied: bool = False  # its claim is answered by a denial in the same article
 
-    def interval(self) -> dict[str, Any]:
-        return {"low": self.low, "high": self.high}
-
 
 @dataclass(slots=True)
 class EventRef:
@@ -123,6 +132,10 @@ class EventRef:
     place_lon: float | None = None
     place_feature: str | None = None
     place_admin1: str | None = None
+    # the article's main located place (`_main_place`): a hint, never the event's place, that counts
+    # as evidence for an event that has no place of its own
+    context_lat: float | None = None
+    context_lon: float | None = None
     actors: tuple[Party, ...] = ()
     targets: tuple[Party, ...] = ()
     figures: tuple[FigureRef, ...] = ()
@@ -192,6 +205,16 @@ def _main_country(record: dict[str, Any]) -> str | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
+def _main_place(record: dict[str, Any]) -> dict[str, Any]:
+    """The located place the article names most — at least twice and more often than any other —
+    else nothing: a dateline or a passing mention must not become the scene of every event."""
+    located = [p for p in record.get("places", []) if p.get("lat") is not None and p.get("feature") not in AREA_FEATURES]
+    counts = Counter(_name(p.get("name")) for p in located).most_common(2)
+    if not counts or counts[0][1] < 2 or (len(counts) > 1 and counts[1][1] == counts[0][1]):
+        return {}
+    return next(p for p in located if _name(p.get("name")) == counts[0][0])
+
+
 def event_refs(record: dict[str, Any]) -> list[EventRef]:
     """The EventRefs of a record (DESIGN.md §3), every event including flagged ones."""
     header = record["article"]
@@ -204,6 +227,7 @@ def event_refs(record: dict[str, Any]) -> list[EventRef]:
         if c.get("stance") == "deny" and c.get("responds_to"):
             answered[c["responds_to"]].append(claims[c["id"]])
     fallback_country = _main_country(record)
+    context = _main_place(record)
     out = []
     for event in record.get("events", []):
         figures = []
@@ -228,7 +252,7 @@ def event_refs(record: dict[str, Any]) -> list[EventRef]:
             acled_sub_event_type=acled.get("sub_event_type"), date_from=start, date_to=end,
             place_name=place.get("name"), place_country=place.get("country") or fallback_country,
             place_lat=place.get("lat"), place_lon=place.get("lon"), place_feature=place.get("feature"),
-            place_admin1=place.get("admin1"),
+            place_admin1=place.get("admin1"), context_lat=context.get("lat"), context_lon=context.get("lon"),
             actors=tuple(_party(by_id["actors"].get(a)) for a in event.get("actors") or [] if a in by_id["actors"]),
             targets=tuple(_party(by_id["actors"].get(a)) for a in event.get("targets") or [] if a in by_id["actors"]),
             figures=tuple(figures), claim=claim, denials=denials,
@@ -338,6 +362,17 @@ def _types_compatible(a: EventRef, b: EventRef) -> bool:
     return False
 
 
+def _means(incident: Incident) -> set[str]:
+    return {_MEANS[sub] for _, sub in incident.acled if sub in _MEANS}
+
+
+def _means_compatible(event: EventRef, incident: Incident) -> bool:
+    """The event's means (if it names one) is among the incident's (if it has any)."""
+    mine = _MEANS.get(event.acled_sub_event_type or "")
+    theirs = _means(incident)
+    return mine is None or not theirs or mine in theirs
+
+
 def _gap_days(a: EventRef, b: EventRef) -> int | None:
     if a.date_from is None or b.date_from is None:
         return None
@@ -368,6 +403,10 @@ def _place_relation(event: EventRef, place: IncidentPlace | None, max_km: float)
         return ("near", 0.0)
     if event.place_country and place.country and event.place_country != place.country:
         return None
+    admin1 = _name(event.place_admin1 or (event.place_name if event.place_feature == "admin1" else None))
+    other_admin1 = _name(place.admin1 or (place.name if place.feature == "admin1" else None))
+    if admin1 and other_admin1 and admin1 != other_admin1:
+        return None  # two first-level regions: West Darfur is not Nyala's South Darfur
     if event.located and place.feature in {"admin1", "admin"} and _name(event.place_admin1) == _name(place.name):
         return ("within", 0.0)
     if place.located and event.place_feature in {"admin1", "admin"} and _name(place.admin1) == _name(event.place_name):
@@ -375,26 +414,62 @@ def _place_relation(event: EventRef, place: IncidentPlace | None, max_km: float)
     return ("country", 0.0)
 
 
-def _evidence(event: EventRef, incident: Incident) -> int:
-    """Pieces of evidence beyond place and time that the event is this incident: the same ACLED
-    sub-event, a shared actor, a figure of the same category that agrees with one already there."""
+@dataclass(frozen=True, slots=True)
+class _Evidence:
+    same_article: bool  # the event's article (or a wire copy of it) already reports the incident
+    pieces: int  # of: the same ACLED sub-event, a shared actor, an agreeing figure, the article's place nearby
+
+    def strong(self) -> bool:
+        return self.same_article or self.pieces >= COUNTRY_EVIDENCE
+
+
+def _evidence(event: EventRef, incident: Incident, max_km: float, groups: Mapping[str, str]) -> _Evidence:
+    """Evidence beyond place and time that the event is this incident. An event an article reports
+    without a place is most often the article's main incident, already placed by another of its
+    events: the same article (or a wire copy of it, `groups`) outweighs everything else."""
+    article = groups.get(event.article_id, event.article_id)
+    same_article = any(groups.get(e.article_id, e.article_id) == article for e in incident.events)
     count = 0
-    subs = {sub for _, sub in incident.acled if sub}
-    if event.acled_sub_event_type and event.acled_sub_event_type in subs:
+    if _MEANS.get(event.acled_sub_event_type or "") in _means(incident):
         count += 1
-    if any(a.same_as(b) for a in event.actors for e in incident.events for b in e.actors):
+    if any(_same_dyad(event, e) for e in incident.events):
         count += 1
-    theirs = [f for e in incident.events for f in e.figures]
-    if any(f.category == g.category and not disjoint(f.interval(), g.interval()) for f in event.figures for g in theirs):
+    theirs = {(f.category, f.best) for e in incident.events for f in e.figures if f.best}
+    if any((f.category, f.best) in theirs for f in event.figures if f.best):
         count += 1
-    return count
+    if _context_near(event, incident, max_km):
+        count += 1
+    return _Evidence(same_article, count)
 
 
-def match_cost(event: EventRef, incident: Incident, *, max_km: float = MAX_KM,
-               window_days: int = WINDOW_DAYS) -> float | None:
+def _same_dyad(a: EventRef, b: EventRef) -> bool:
+    """A shared actor and a shared target: one party alone is in nearly every event of its war."""
+    return (any(x.same_as(y) for x in a.actors for y in b.actors)
+            and any(x.same_as(y) for x in a.targets for y in b.targets))
+
+
+def _point(lat: float | None, lon: float | None) -> tuple[float, float] | None:
+    return (lat, lon) if lat is not None and lon is not None else None
+
+
+def _context_near(event: EventRef, incident: Incident, max_km: float) -> bool:
+    """Where one side has no location of its own, its article's main place lies within max_km of
+    the other's location (or main place)."""
+    mine = _point(event.place_lat, event.place_lon) if event.located else None
+    place = incident.place
+    theirs = _point(place.lat, place.lon) if place and place.located else None
+    if mine and theirs:
+        return False  # both located: distance already decided
+    mine = mine or _point(event.context_lat, event.context_lon)
+    theirs = theirs or _point(incident.anchor.context_lat, incident.anchor.context_lon)
+    return bool(mine and theirs and km(*mine, *theirs) <= max_km)
+
+
+def match_cost(event: EventRef, incident: Incident, *, max_km: float = MAX_KM, window_days: int = WINDOW_DAYS,
+               groups: Mapping[str, str] | None = None) -> float | None:
     """How well an event fits an incident (lower is better), or None when it cannot belong to it."""
     anchor = incident.anchor
-    if not event.current or not _types_compatible(event, anchor):
+    if not event.current or not _types_compatible(event, anchor) or not _means_compatible(event, incident):
         return None
     gap = _gap_days(event, anchor)
     if gap is None or gap > window_days:
@@ -405,10 +480,11 @@ def match_cost(event: EventRef, incident: Incident, *, max_km: float = MAX_KM,
     if relation is None:
         return None
     kind, distance = relation
-    evidence = _evidence(event, incident)
-    if kind == "country" and not (event.type == anchor.type and evidence):
+    evidence = _evidence(event, incident, max_km, groups or {})
+    if kind == "country" and not (event.type == anchor.type and evidence.strong()):
         return None
-    return gap / max(window_days, 1) + _RELATION_COST[kind] + distance - _EVIDENCE_BONUS * evidence
+    return (gap / max(window_days, 1) + _RELATION_COST[kind] + distance - _EVIDENCE_BONUS * evidence.pieces
+            - _SAME_ARTICLE_BONUS * evidence.same_article)
 
 
 # -- the bucket index ----------------------------------------------------------------------------
@@ -419,8 +495,9 @@ class IncidentGrouper:
     which forms no incident). Results depend on the order of events: add them oldest first."""
 
     def __init__(self, existing: Iterable[Incident] = (), *, max_km: float = MAX_KM,
-                 window_days: int = WINDOW_DAYS) -> None:
+                 window_days: int = WINDOW_DAYS, groups: Mapping[str, str] | None = None) -> None:
         self.max_km = max_km
+        self.groups = groups or {}
         self.window_days = max(int(window_days), 1)
         self._cell_deg = max_km / 111.0
         self.incidents: list[Incident] = []
@@ -492,7 +569,8 @@ class IncidentGrouper:
         self._seen.add(event.ref)
         best: tuple[float, int] | None = None
         for index in self._candidates(event):
-            cost = match_cost(event, self.incidents[index], max_km=self.max_km, window_days=self.window_days)
+            cost = match_cost(event, self.incidents[index], max_km=self.max_km, window_days=self.window_days,
+                              groups=self.groups)
             if cost is not None and (best is None or (cost, index) < best):
                 best = (cost, index)
         if best is None:
@@ -509,9 +587,12 @@ class IncidentGrouper:
 
 
 def chronological(events: Iterable[EventRef]) -> list[EventRef]:
-    """The order grouping reads events in: by date, publication, article and event id."""
+    """The order grouping reads events in: article by article as they were published (the order
+    new articles arrive in), and inside an article its placed events before its unplaced ones, so
+    that an unplaced event finds its own article's incident already there."""
     def key(e: EventRef) -> tuple:
-        return (e.date_from or date.max, e.published or date.max, e.article_id, _event_number(e.event_id))
+        return (e.published or date.max, e.article_id, not e.place_name, e.date_from or date.max,
+                _event_number(e.event_id))
     return sorted(events, key=key)
 
 
@@ -521,12 +602,16 @@ def _event_number(event_id: str) -> tuple[int, str]:
 
 
 def group_incidents(events: list[EventRef], existing: list[Incident] | None = None, *,
-                    max_km: float = MAX_KM, window_days: int = WINDOW_DAYS) -> list[Incident]:
+                    max_km: float = MAX_KM, window_days: int = WINDOW_DAYS,
+                    groups: Mapping[str, str] | None = None) -> list[Incident]:
     """Incidents from events: existing incidents (copied, not changed) first, then new ones, in
     order of creation. Events are read in `chronological` order; negated, hypothetical and historical
-    events form no incident. Adding events in chronological batches gives the same incidents as one
-    batch run; a batch that reaches back before earlier ones may group differently (greedy)."""
-    grouper = IncidentGrouper([i.copy() for i in existing or []], max_km=max_km, window_days=window_days)
+    events form no incident. `groups` (article id → duplicate-group id, from duplicates.ArticleIndex)
+    lets a wire copy's events follow the original's. Adding articles in batches by publication date
+    gives the same incidents as one batch run; a batch that reaches back before earlier ones may
+    group differently (the grouping is greedy)."""
+    grouper = IncidentGrouper([i.copy() for i in existing or []], max_km=max_km, window_days=window_days,
+                              groups=groups)
     for event in chronological(events):
         grouper.add(event)
     return grouper.incidents
