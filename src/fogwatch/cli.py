@@ -133,11 +133,31 @@ def reprocess(
 
 @app.command("reconcile")
 def reconcile_cmd(db: DbOption = None) -> None:
-    """Recompute disputes (and, as they are built, incidents) over the whole database."""
+    """Recompute near-duplicates, incidents, figure summaries, grades and disputes over the whole database."""
     from fogwatch.reconcile.run import reconcile
 
     result = reconcile(_open(db))
     out.print(f"reconciled {result['articles']} articles: {result['disputes']} disputes", highlight=False)
+
+
+@app.command()
+def incidents(
+    db: DbOption = None,
+    min_reports: Annotated[int, typer.Option(help="Only incidents with at least this many reports.")] = 1,
+    type_: Annotated[Optional[str], typer.Option("--type", help="PLOVER type, e.g. ASSAULT.")] = None,
+    country: Annotated[Optional[str], typer.Option(help="ISO3 country of the incident's place.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many.")] = 50,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+) -> None:
+    """Events reported by several articles grouped into incidents, with their grade and sources."""
+    from fogwatch.store.reconciled import list_incidents
+
+    rows, total = list_incidents(_open(db), min_reports=min_reports, type_=type_, country=country, limit=limit)
+    if fmt is Format.table:
+        _emit(rows, fmt, ["id", "date_from", "type", "acled_sub_event_type", "place_name", "reports",
+                          "independent_sources", "grade", "fatalities_acled"], title=f"{len(rows)} of {total} incidents")
+    else:
+        _emit({"total": total, "incidents": rows} if fmt is Format.json else rows, fmt)
 
 
 @app.command()
@@ -227,14 +247,20 @@ def search(
 
 @app.command()
 def show(
-    key: Annotated[str, typer.Argument(help="Article id, id prefix, or the id its source gave it.")],
+    key: Annotated[str, typer.Argument(help="Incident id, article id, id prefix, or the id its source gave it.")],
     db: DbOption = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
 ) -> None:
-    """One article: metadata, every appearance (outlet, URL), and its text."""
+    """One article (metadata, every appearance, its text) or one incident (reports, figures per source, grade)."""
     from fogwatch.store.articles import get_article
+    from fogwatch.store.reconciled import get_incident
 
-    article = get_article(_open(db), key)
+    database = _open(db)
+    incident = get_incident(database, key) if key.startswith("i") else None
+    if incident is not None:
+        _show_incident(incident, fmt)
+        return
+    article = get_article(database, key)
     if article is None:
         err.print(f"no article matches {key!r}", markup=False)
         raise typer.Exit(1)
@@ -250,6 +276,29 @@ def show(
                   markup=False, highlight=False)
     out.print()
     out.print(article["text"], markup=False, highlight=False)
+
+
+def _show_incident(incident: dict[str, Any], fmt: Format) -> None:
+    if fmt is not Format.table:
+        _emit(incident, fmt)
+        return
+    out.print(f"Incident {incident['id']} · {incident['type']} · {incident['acled_sub_event_type'] or 'not coded by ACLED'}",
+              style="bold", markup=False, highlight=False)
+    out.print(f"{incident['date_from']} – {incident['date_to']} · {incident['place_name'] or 'place unknown'} "
+              f"({incident['country'] or '?'}) · {incident['reports']} reports from {incident['outlets']} outlets, "
+              f"{incident['independent_sources']} independent sources", markup=False, highlight=False)
+    out.print(f"Grade: {incident['grade']} — {incident['grade_rule']}", markup=False, highlight=False)
+    from fogwatch.store.facts import interval_text
+
+    for summary in incident["figures"]:
+        out.print(f"  {summary['category']} ({summary['subject']}): low {summary['low']} · best {summary['best']} · "
+                  f"high {summary['high']} · ACLED {summary['acled']}", markup=False, highlight=False)
+        for source in summary["sources"]:
+            out.print(f"      {interval_text(source['low'], source['high']):>12}  {source['source']} "
+                      f"({source['stance']}) “{source['text']}”", markup=False, highlight=False)
+    _emit(incident["reports_detail"], Format.table, ["published", "outlet", "trigger", "type", "text"], title="reports")
+    if incident["disputes"]:
+        print_disputes(incident["disputes"])
 
 
 @app.command()

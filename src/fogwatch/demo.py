@@ -69,6 +69,17 @@ def run_demo(path: Path, console: Console) -> None:
     from fogwatch.cli import print_disputes
     from fogwatch.store.reconciled import list_disputes
 
+    from fogwatch.store.reconciled import list_incidents
+
+    rows, total = list_incidents(db, min_reports=2, limit=8)
+    table = Table(title=f"Incidents reported more than once ({total})")
+    for col in ("id", "date", "type", "ACLED", "place", "reports", "independent", "grade", "fatalities (ACLED)"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(r["id"], r["date_from"] or "", r["type"] or "", r["acled_sub_event_type"] or "",
+                      r["place_name"] or "", str(r["reports"]), str(r["independent_sources"]), r["grade"] or "",
+                      "" if r["fatalities_acled"] is None else str(r["fatalities_acled"]))
+    console.print(table)
     found = list_disputes(db)
     console.rule(f"Disputes ({len(found)})")
     print_disputes(found, console)

@@ -35,6 +35,7 @@ EXTRACTORS: dict[str, str] = {
     "times": "fogwatch.extract.times:extract_times",
     "figures": "fogwatch.extract.figures:extract_figures",
     "claims": "fogwatch.extract.claims:extract_claims",
+    "events": "fogwatch.extract.events:extract_events",
 }
 
 

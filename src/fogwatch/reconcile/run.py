@@ -1,14 +1,22 @@
-"""Running reconciliation over the database: read the records of the articles that changed,
-compute what they dispute, and write it back in one transaction."""
+"""Running reconciliation over the database, incrementally: the articles just stored join the
+near-duplicate index (MinHash signatures kept in `article_groups`) and the stored incidents; only
+the incidents they touch are summarised, graded and written again, with their disputes."""
 
 from __future__ import annotations
 
 import json
+from itertools import combinations
 from typing import Any
 
 from sqlalchemy import text
 
-from fogwatch.reconcile.disputes import disputes_in_record
+from fogwatch.reconcile.disputes import disjoint, disputes_in_record
+from fogwatch.reconcile.duplicates import ArticleIndex, duplicate_sentences, from_signature, repeated_figures, signature
+from fogwatch.reconcile.figures import subject_group, summarise_figures
+from fogwatch.reconcile.grades import grade_incident, independent_sources
+from fogwatch.reconcile.incidents import (
+    EventRef, Incident, event_refs, group_incidents, incident_from_dict, incident_to_dict,
+)
 from fogwatch.store.database import Database, now
 from fogwatch.store.reconciled import delete_disputes_of, write_disputes
 
@@ -16,7 +24,8 @@ from fogwatch.store.reconciled import delete_disputes_of, write_disputes
 def _records(db: Database, article_ids: list[str] | None) -> list[dict[str, Any]]:
     with db.read() as conn:
         if article_ids is None:
-            rows = conn.execute(text("SELECT record FROM records ORDER BY article_id")).all()
+            rows = conn.execute(text("SELECT r.record FROM records r JOIN articles a ON a.id = r.article_id"
+                                     " ORDER BY a.published, a.seq")).all()
         else:
             rows = []
             for article_id in article_ids:
@@ -24,12 +33,170 @@ def _records(db: Database, article_ids: list[str] | None) -> list[dict[str, Any]
     return [json.loads(r[0]) for r in rows]
 
 
+def _texts(db: Database, article_ids: list[str]) -> dict[str, str]:
+    out = {}
+    with db.read() as conn:
+        for article_id in article_ids:
+            row = conn.execute(text("SELECT text FROM articles WHERE id = :a"), {"a": article_id}).first()
+            if row:
+                out[article_id] = row[0]
+    return out
+
+
+def _index(db: Database, texts: dict[str, str], full: bool) -> tuple[ArticleIndex, dict[str, bytes]]:
+    """The near-duplicate index: stored signatures, then the new articles (whose signatures are
+    returned to be stored)."""
+    index = ArticleIndex()
+    if not full:
+        with db.read() as conn:
+            for article_id, sig in conn.execute(text("SELECT article_id, signature FROM article_groups ORDER BY group_id, article_id")):
+                if article_id not in texts and sig is not None:
+                    index.add_sketch(article_id, from_signature(bytes(sig)))
+    new: dict[str, bytes] = {}
+    for article_id, body in texts.items():
+        index.add(article_id, body)
+        new[article_id] = signature(body)
+    return index, new
+
+
+def _stored_incidents(db: Database) -> list[Incident]:
+    with db.read() as conn:
+        rows = conn.execute(text("SELECT summary FROM incidents ORDER BY date_from, id")).all()
+    return [incident_from_dict(json.loads(r[0])["incident"]) for r in rows if r[0]]
+
+
+def _figure_spans(db: Database, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
+    out = {}
+    with db.read() as conn:
+        for article_id, figure_id in pairs:
+            row = conn.execute(text("SELECT start_char, end_char, text FROM figures WHERE article_id = :a AND id = :f"),
+                               {"a": article_id, "f": figure_id}).first()
+            if row:
+                out[(article_id, figure_id)] = {"start": row[0], "end": row[1], "text": row[2]}
+    return out
+
+
+def _voice(ref: EventRef, figure) -> tuple:
+    claim = figure.claim
+    if claim is None or claim.source.kind in (None, "outlet"):
+        return ("outlet", ref.outlet)
+    return (claim.source.kind, (claim.source.name or "").lower(), claim.source.country)
+
+
+def cross_article_figure_disputes(incident: Incident, groups: dict[str, str], repeated: set) -> list[dict[str, Any]]:
+    """Figures of one incident from different articles and voices that cannot both be true. A
+    later report with a larger count is a toll that rose, not a dispute."""
+    items = [(ref, fig) for ref in incident.events for fig in ref.figures
+             if not fig.denied and (ref.article_id, fig.id) not in repeated]
+    out = []
+    for (ra, fa), (rb, fb) in combinations(items, 2):
+        if groups.get(ra.article_id, ra.article_id) == groups.get(rb.article_id, rb.article_id):
+            continue  # same article or a wire copy of it
+        if fa.category != fb.category or subject_group(fa.subject) != subject_group(fb.subject):
+            continue
+        if _voice(ra, fa) == _voice(rb, fb):
+            continue
+        a, b = {"low": fa.low, "high": fa.high}, {"low": fb.low, "high": fb.high}
+        if not disjoint(a, b):
+            continue
+        (early, ef), (late, lf) = sorted([(ra, fa), (rb, fb)], key=lambda p: (p[0].published or p[0].date_from or 0))
+        if early.published != late.published and lf.low is not None and ef.high is not None and lf.low > ef.high:
+            continue  # the toll rose
+        out.append({"kind": "figure", "category": fa.category, "about": fa.subject or fb.subject,
+                    "incident": incident.id, "pairs": [(ra, fa), (rb, fb)]})
+    return out
+
+
+def _dispute_sides(dispute: dict[str, Any], spans: dict) -> dict[str, Any]:
+    sides = []
+    for ref, fig in dispute.pop("pairs"):
+        span = spans.get((ref.article_id, fig.id), {})
+        claim = fig.claim
+        source = claim.source if claim else None
+        sides.append({"article": ref.article_id, "claim": claim.id if claim else None,
+                      "start": span.get("start"), "end": span.get("end"), "text": span.get("text") or fig.text,
+                      "source": {"name": getattr(source, "name", None), "text": None,
+                                 "country": getattr(source, "country", None), "sector": getattr(source, "sector", None),
+                                 "kind": getattr(source, "kind", None) or "outlet"},
+                      "stance": claim.stance if claim else "assert",
+                      "figure": {"id": fig.id, "low": fig.low, "high": fig.high, "best": fig.best}})
+    dispute["sides"] = sides
+    return dispute
+
+
+def _incident_row(incident: Incident, groups: dict[str, str], repeated: set, at: str) -> dict[str, Any]:
+    summaries = summarise_figures(incident, groups, repeated)
+    grade = grade_incident(incident, groups, repeated)
+    killed = next((s for s in summaries if s.category == "killed" and s.credible), None)
+    place = incident.place
+    acled = incident.acled[0] if incident.acled else (None, None)
+    summary = {
+        "incident": incident_to_dict(incident),
+        "figures": [{"category": s.category, "subject": s.subject, "low": s.low, "best": s.best, "high": s.high,
+                     "acled": s.acled, "backing": s.backing, "rule": s.rule, "credible": s.credible,
+                     "sources": [{"source": f.source, "kind": f.kind, "low": f.low, "high": f.high, "best": f.best,
+                                  "qualifier": f.qualifier, "text": f.text, "stance": f.stance,
+                                  "credible": f.credible,
+                                  "published": f.published.isoformat() if f.published else None}
+                                 for f in s.sources]} for s in summaries],
+    }
+    return {
+        "id": incident.id, "type": incident.type, "aet": acled[0], "ast": acled[1],
+        "df": incident.date_from.isoformat() if incident.date_from else None,
+        "dt": incident.date_to.isoformat() if incident.date_to else None,
+        "pn": getattr(place, "name", None), "pc": getattr(place, "country", None),
+        "lat": getattr(place, "lat", None), "lon": getattr(place, "lon", None),
+        "reports": len(incident.reports), "outlets": len(set(incident.outlets)),
+        "indep": len(independent_sources(incident, groups)), "grade": grade.grade, "rule": grade.rule,
+        "fa": killed.acled if killed else None, "fl": killed.low if killed else None,
+        "fb": killed.best if killed else None, "fh": killed.high if killed else None,
+        "summary": json.dumps(summary, ensure_ascii=False, default=str), "at": at,
+    }
+
+
 def reconcile(db: Database, article_ids: list[str] | None = None) -> dict[str, int]:
-    """Disputes for the given articles (all when None). Incremental: only their disputes are
-    recomputed; the rest of the database is left alone."""
+    """Reconcile the given articles (all when None) with what is stored."""
+    full = article_ids is None
     records = _records(db, article_ids)
-    disputes = [d for record in records for d in disputes_in_record(record)]
+    ids = [r["article"]["id"] for r in records]
+    texts = _texts(db, ids)
+    index, signatures = _index(db, texts, full)
+    groups = index.group_map()
+    repeated = repeated_figures(duplicate_sentences((r, texts.get(r["article"]["id"], "")) for r in records))
+    existing = [] if full else _stored_incidents(db)
+    known = {i.id: len(i.reports) for i in existing}
+    incidents = group_incidents([e for r in records for e in event_refs(r)], existing, groups=groups)
+    changed = [i for i in incidents if known.get(i.id) != len(i.reports)]
+    figure_disputes = [d for i in changed for d in cross_article_figure_disputes(i, groups, repeated)]
+    spans = _figure_spans(db, {(ref.article_id, fig.id) for d in figure_disputes for ref, fig in d["pairs"]})
+    disputes = [d for r in records for d in disputes_in_record(r)]
+    disputes += [_dispute_sides(d, spans) for d in figure_disputes]
+    at = now()
+    rows = [_incident_row(i, groups, repeated, at) for i in changed]
     with db.write() as conn:
-        delete_disputes_of(conn, [r["article"]["id"] for r in records])
-        written = write_disputes(conn, disputes, now())
-    return {"articles": len(records), "disputes": written}
+        if full:
+            for table in ("incident_reports", "incidents", "dispute_sides", "disputes", "article_groups"):
+                conn.execute(text(f"DELETE FROM {table}"))
+        else:
+            delete_disputes_of(conn, ids)
+            for incident in changed:
+                conn.execute(text("DELETE FROM disputes WHERE incident_id = :i AND id NOT IN "
+                                  "(SELECT dispute_id FROM dispute_sides)"), {"i": incident.id})
+        for article_id, sig in signatures.items():
+            conn.execute(text("DELETE FROM article_groups WHERE article_id = :a"), {"a": article_id})
+            conn.execute(text("INSERT INTO article_groups (article_id, group_id, signature) VALUES (:a, :g, :s)"),
+                         {"a": article_id, "g": groups.get(article_id, article_id), "s": sig})
+        for row in rows:
+            conn.execute(text("DELETE FROM incident_reports WHERE incident_id = :i"), {"i": row["id"]})
+            conn.execute(text("DELETE FROM incidents WHERE id = :i"), {"i": row["id"]})
+            conn.execute(text(
+                "INSERT INTO incidents (id, type, acled_event_type, acled_sub_event_type, date_from, date_to,"
+                " place_name, country, lat, lon, reports, outlets, independent_sources, grade, grade_rule,"
+                " fatalities_acled, fatalities_low, fatalities_best, fatalities_high, summary, updated_at)"
+                " VALUES (:id, :type, :aet, :ast, :df, :dt, :pn, :pc, :lat, :lon, :reports, :outlets, :indep,"
+                " :grade, :rule, :fa, :fl, :fb, :fh, :summary, :at)"), row)
+        for incident in changed:
+            conn.execute(text("INSERT INTO incident_reports (incident_id, article_id, event_id) VALUES (:i, :a, :e)"),
+                         [{"i": incident.id, "a": a, "e": e} for a, e in dict.fromkeys(incident.reports)])
+        written = write_disputes(conn, disputes, at)
+    return {"articles": len(records), "incidents": len(changed), "disputes": written}

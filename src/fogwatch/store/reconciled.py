@@ -85,3 +85,45 @@ def list_disputes(db: Database, *, kind: str | None = None, limit: int = 1000, o
                 } for s in sides],
             })
     return out
+
+
+def list_incidents(db: Database, *, min_reports: int = 1, type_: str | None = None, country: str | None = None,
+                   limit: int = 100, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+    """Incidents, most reported first, and how many match in all."""
+    clauses, params = ["reports >= :min"], {"min": min_reports}
+    if type_:
+        clauses.append("type = :type")
+        params["type"] = type_.upper()
+    if country:
+        clauses.append("country = :country")
+        params["country"] = country.upper()
+    where = " WHERE " + " AND ".join(clauses)
+    with db.read() as conn:
+        total = conn.execute(text(f"SELECT count(*) FROM incidents{where}"), params).scalar_one()
+        rows = conn.execute(text(
+            "SELECT id, type, acled_event_type, acled_sub_event_type, date_from, date_to, place_name, country, lat, lon,"
+            f" reports, outlets, independent_sources, grade, grade_rule, fatalities_acled, fatalities_low,"
+            f" fatalities_best, fatalities_high FROM incidents{where}"
+            " ORDER BY independent_sources DESC, reports DESC, date_from, id LIMIT :limit OFFSET :offset"),
+            {**params, "limit": limit, "offset": offset}).mappings().all()
+    return [dict(r) for r in rows], total
+
+
+def get_incident(db: Database, incident_id: str) -> dict[str, Any] | None:
+    """One incident with its reports (article, outlet, event trigger and sentence), figure
+    summaries and disputes."""
+    with db.read() as conn:
+        row = conn.execute(text("SELECT * FROM incidents WHERE id = :i"), {"i": incident_id}).mappings().first()
+        if row is None:
+            return None
+        incident = {k: v for k, v in row.items() if k != "summary"}
+        summary = json.loads(row["summary"] or "{}")
+        incident["figures"] = summary.get("figures", [])
+        incident["reports_detail"] = [
+            dict(r) for r in conn.execute(text(
+                "SELECT r.article_id, r.event_id, a.outlet, a.published, a.title, e.trigger, e.text, e.type"
+                " FROM incident_reports r JOIN articles a ON a.id = r.article_id"
+                " LEFT JOIN events e ON e.article_id = r.article_id AND e.id = r.event_id"
+                " WHERE r.incident_id = :i ORDER BY a.published, a.seq, r.event_id"), {"i": incident_id}).mappings()]
+    incident["disputes"] = [d for d in list_disputes(db) if d.get("incident") == incident_id]
+    return incident
