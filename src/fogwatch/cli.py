@@ -403,6 +403,9 @@ def evaluate_cmd(
         "--fakes", help="FA-KES-style articles (JSONL): location and death-toll recovery.", exists=True)] = None,
     annotations: Annotated[Optional[Path], typer.Option(
         "--annotations", help="Annotations for --fakes [default: <name>-annotations.jsonl beside it].")] = None,
+    plover: Annotated[Optional[Path], typer.Option(
+        "--plover", help="PLOVER gold-standard records (JSON): event type accuracy, per-type P/R, actor countries.",
+        exists=True)] = None,
     articles: Annotated[Optional[list[str]], typer.Option(
         "--articles", help="Where the gold's articles are [default: ../seeds/seeds.jsonl beside the gold].")] = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
@@ -415,10 +418,14 @@ def evaluate_cmd(
     from fogwatch.model import Article
     from fogwatch.sources import read_sources
 
-    if polnear or fakes:
+    if polnear or fakes or plover:
         from fogwatch import evaluation_corpora as corpora
 
         results: dict[str, Any] = {}
+        if plover:
+            from fogwatch.evaluation_plover import evaluate_plover
+
+            results["plover"] = evaluate_plover(plover, model)
         if polnear:
             results["polnear"] = corpora.evaluate_polnear(polnear, model)
         if fakes:
@@ -427,7 +434,7 @@ def evaluate_cmd(
         _emit(results, Format.json)
         return
     if gold is None:
-        raise typer.BadParameter("give --gold, --polnear or --fakes")
+        raise typer.BadParameter("give --gold, --polnear, --fakes or --plover")
 
     specs = articles or [str(default_articles_path(gold))]
     items = [a for a in read_sources(specs, ReadOptions.from_env()) if isinstance(a, Article)]

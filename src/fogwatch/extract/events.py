@@ -33,14 +33,17 @@ All vocabulary lives in data/events.yaml; this module holds only the grammar.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import lru_cache
 from importlib.resources import files
 from typing import Any
 
 import yaml
+from spacy.attrs import IDX, LEMMA, LOWER, POS
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 
 from fogwatch.extract import Context
@@ -57,13 +60,15 @@ _NOMINAL_ROLES = frozenset({"nsubj", "nsubjpass", "dobj", "obj", "pobj", "attr",
                             "dative", "npadvmod", "compound"})
 _CLAUSAL = frozenset({"xcomp", "ccomp", "advcl", "conj", "acl", "pcomp", "relcl", "parataxis", "csubj"})
 _PARTICLE_DEPS = frozenset({"prt", "prep", "agent", "advmod", "dative", "acomp"})
-_SKIP_ENTS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "WORK_OF_ART", "LAW", "PRODUCT", "LANGUAGE"})
+_SKIP_ENTS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "WORK_OF_ART", "LAW", "PRODUCT", "LANGUAGE",
+                        "DATE", "TIME", "MONEY", "QUANTITY", "PERCENT", "ORDINAL", "CARDINAL"})
 _PERSONAL = {"it": "s", "he": "s", "she": "s", "its": "s", "his": "s", "her": "s", "him": "s",
              "they": "p", "them": "p", "their": "p", "we": "p", "our": "p", "us": "p", "themselves": "p",
              "itself": "s", "himself": "s", "herself": "s"}
 _RELATIVE = frozenset({"who", "which", "that", "whom", "whose"})
 _PLACE_PREPS = frozenset({"in", "near", "at", "around", "outside", "inside", "across", "on", "into", "throughout",
                           "within", "from", "over", "along", "off"})
+_TIME_PREPS = frozenset({"on", "in", "at", "since", "during", "by", "until", "from", "as", "over", "before", "after"})
 _STRONG_PLACE_PREPS = frozenset({"in", "near", "at", "around", "outside", "inside", "throughout", "within"})
 _PLACE_RANK = {"city": 0, "town": 0, "village": 0, "neighbourhood": 0, "district": 1, "camp": 0, "mountain": 1,
                "enclave": 2, "region": 3, "admin1": 3, "state": 3, "country": 5}
@@ -92,6 +97,26 @@ class Frame:
     governor: frozenset[str] | None = None
     subject: frozenset[str] | None = None
     adverb: frozenset[str] | None = None
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML without YAML 1.1's yes/no/on/off booleans: "call on", "set off" and "no" are words here."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                              list("tTfF"))
+
+
+_LEMMA_FIXES: dict[str, str] = {}
+
+
+def _lemma(token: Token) -> str:
+    """The token's lowercase lemma, with the lemmatizer's known slips mended ("staged" → "stag")."""
+    lemma = token.lemma_.lower()
+    return _LEMMA_FIXES.get(lemma, lemma) if token.pos_ == "VERB" else lemma
 
 
 def _words(values: Any) -> frozenset[str]:
@@ -130,10 +155,12 @@ class EventLexicon:
                     "negating_words", "conditional_marks", "inheriting_marks", "modals", "future_modals",
                     "deontic_modals", "hypothetical_adjectives", "hypothetical_adverbs", "negative_determiners",
                     "light_verbs", "occurrence_verbs", "object_control", "speech_verbs", "mover_types",
+                    "participation_verbs", "stative_passives", "not_event_heads", "rioter_words",
                     "of_actor_types", "civilian_words", "protester_words", "state_sectors", "hazards"):
             setattr(self, key, frozenset(str(v) for v in data[key]) if key in ("hostile", "concessive",
                     "mover_types", "of_actor_types", "state_sectors") else _words(data[key]))
         self.commitments: dict[str, str] = data["commitments"]
+        _LEMMA_FIXES.update({str(k): str(v) for k, v in (data.get("lemma_fixes") or {}).items()})
         self.intentions: dict[str, str] = data["intentions"]
         self.intervention_cues: tuple[str, ...] = tuple(str(c).lower() for c in data["intervention_cues"])
         self.weapons: dict[str, str] = {}
@@ -142,6 +169,12 @@ class EventLexicon:
                 self.weapons.setdefault(str(word).lower(), mode)
         self.trigger_words = frozenset(self.verbs) | frozenset(self.nouns) | frozenset(self.verb_frames) | \
             frozenset(self.noun_frames) | self.commitment_verbs
+        fixes = {k for k, v in _LEMMA_FIXES.items() if v in self.trigger_words}
+        self.trigger_ids = frozenset(get_string_id(w) for w in self.trigger_words | fixes)
+        self.future_ids = frozenset(get_string_id(w) for w in self.future_modals)
+        self.deontic_ids = frozenset(get_string_id(w) for w in self.deontic_modals)
+        self.intent_ids = frozenset(get_string_id(w) for w in self.intent_verbs | self.intent_adjectives |
+                                    self.stative_passives)
 
     @staticmethod
     def _sense(type_name: str, options: dict[str, Any]) -> Sense:
@@ -154,7 +187,7 @@ class EventLexicon:
     @lru_cache(maxsize=1)
     def default(cls) -> "EventLexicon":
         text = files("fogwatch.data").joinpath("events.yaml").read_text(encoding="utf-8")
-        return cls(yaml.safe_load(text))
+        return cls(yaml.load(text, Loader=_Loader))  # noqa: S506 - a SafeLoader
 
     def acled_pair(self, key: str | None) -> Any:
         return None if key is None else self.acled.get(key)
@@ -180,10 +213,42 @@ class _Event:
     acled_key: str | None = None
     merged: bool = False
     derived: bool = False
+    parts: list[int] = field(default_factory=list)  # noun events merged into this one
+    anchors: set[int] | None = None  # cache of _anchors
 
     @property
     def type(self) -> str:
         return self.sense.type or ""
+
+
+def _active_participle(verb: Token) -> bool:
+    """A participle the parser hung on a noun that is really the main verb ("Palestinian youths
+    resorted to …" parsed as a noun phrase) or that has an object of its own."""
+    if any(c.dep_ in ("dobj", "obj") for c in verb.children):
+        return True
+    root = verb.head
+    while root.head.i != root.i and root.dep_ not in ("ROOT",):
+        if root.pos_ in ("VERB", "AUX"):
+            return False
+        root = root.head
+    return root.pos_ in ("NOUN", "PROPN")  # the sentence has no verb but this one
+
+
+class _Tokens:
+    """`doc[i]` on demand: most tokens of an article are never looked at."""
+
+    __slots__ = ("doc",)
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return [self.doc[i] for i in range(*index.indices(len(self.doc)))]
+        return self.doc[index]
+
+    def __len__(self) -> int:
+        return len(self.doc)
 
 
 class _Parse:
@@ -193,15 +258,17 @@ class _Parse:
         self.doc = doc
         self.lex = lex
         self.ctx = ctx
-        self.tokens = list(doc)
+        self.tokens = _Tokens(doc)
         self.text = text_of(doc)
-        self.starts = [t.idx for t in self.tokens]
+        # Token attributes as plain lists, read once: a Token object costs more than its hash.
+        columns = doc.to_array([LEMMA, LOWER, POS, IDX]).T.tolist() if len(doc) else [[], [], [], []]
+        self.lemma_ids, self.lower_ids, self.pos_ids, self.starts = columns
         self.sents = sentences(doc)
         self.sent_starts: list[int] = doc.user_data["fogwatch_sent_starts"]
         facts = ctx.facts
         self.mentions: list[ActorMention] = sorted(facts.get("actors") or [], key=lambda m: m.start)
         self.mention_starts = [m.start for m in self.mentions]
-        self.at: list[list[ActorMention]] = [[] for _ in self.tokens]
+        self.at: list[list[ActorMention]] = [[] for _ in range(len(doc))]
         for m in self.mentions:
             for i in self._token_range(m.start, m.end):
                 self.at[i].append(m)
@@ -210,6 +277,13 @@ class _Parse:
         self.figures: list[FigureMention] = list(facts.get("figures") or [])
         self.claims: list[ClaimMention] = list(facts.get("claims") or [])
 
+    def candidates(self, ids: frozenset[int], *, lower: bool = True) -> list[int]:
+        """Indices of tokens whose lemma (or lowercase form) is one of `ids`."""
+        lemmas, lowers = self.lemma_ids, self.lower_ids
+        if lower:
+            return [i for i in range(len(lemmas)) if lemmas[i] in ids or lowers[i] in ids]
+        return [i for i in range(len(lemmas)) if lemmas[i] in ids]
+
     def _token_range(self, start: int, end: int) -> range:
         first = max(0, bisect_right(self.starts, start) - 1)
         last = bisect_left(self.starts, end)
@@ -217,8 +291,8 @@ class _Parse:
 
     def char_span(self, first: int, end: int) -> tuple[int, int]:
         """Characters of tokens [first, end)."""
-        last = self.tokens[end - 1]
-        return self.tokens[first].idx, last.idx + len(last.text)
+        last = self.doc[end - 1]
+        return self.starts[first], last.idx + len(last.text)
 
     def sentence_index(self, i: int) -> int:
         return bisect_right(self.sent_starts, i) - 1
@@ -237,9 +311,9 @@ class _Parse:
             for m in self.at[i]:
                 if m not in found:
                     found.extend(self._resolve_possessive(m))
-        if not found:
+        if all(m.country is None for m in found):  # "hundreds of mercenaries", "activists from the Fatah Party"
             for child in head.rights:
-                if child.dep_ == "prep" and child.lower_ == "of":
+                if child.dep_ == "prep" and child.lower_ in ("of", "from"):
                     for pobj in child.children:
                         if pobj.dep_ == "pobj":
                             found.extend(self.np_mentions(pobj, depth + 1))
@@ -292,11 +366,22 @@ class _Parse:
                 last = candidates[-1]
                 return [m for m in candidates if m is last or self._coordinated(m, last)]
             people = [m for m in candidates if m.kind == "person" or m.sector == "PER"]
-            if lower in ("he", "she", "his", "her", "him", "himself", "herself") and people:
-                return [people[-1]]
-            others = [m for m in candidates if m.kind != "person"] or candidates
-            return [others[-1]]
+            if lower in ("he", "she", "his", "her", "him", "himself", "herself"):
+                pool = people or candidates
+            else:
+                pool = [m for m in candidates if m.kind != "person"] or candidates
+            # the nearest subject first ("the coalition … said it had carried out …"), else the nearest
+            subjects = [m for m in pool if self._is_subject(m)]
+            return [(subjects or pool)[-1]]
         return []
+
+    def _is_subject(self, mention: ActorMention) -> bool:
+        for i in self._token_range(mention.start, mention.end):
+            token = self.doc[i]
+            dep = token.dep_
+            if dep in ("nsubj", "nsubjpass") or dep == "poss" and token.head.dep_ in ("nsubj", "nsubjpass"):
+                return True
+        return False
 
     def _subject_group(self, sent: Any, candidates: list[ActorMention]) -> list[ActorMention]:
         root = sent.root
@@ -332,8 +417,8 @@ class _Parse:
             return [], False
         head, dep = verb.head, verb.dep_
         lex = self.lex
-        if dep == "xcomp" or (dep == "ccomp" and head.lemma_.lower() in lex.object_control):
-            if head.lemma_.lower() in lex.object_control:
+        if dep == "xcomp" or (dep == "ccomp" and _lemma(head) in lex.object_control):
+            if _lemma(head) in lex.object_control:
                 objects = [c for c in head.children if c.dep_ in _OBJ]
                 if not objects:  # "called on X to …"
                     objects = [p for c in head.children if c.dep_ == "prep" and c.lower_ in ("on", "upon")
@@ -348,14 +433,26 @@ class _Parse:
                 return self.subject_heads(head, depth + 1)
             return [], False
         if dep in ("relcl", "acl"):
-            if verb.tag_ == "VBN" and dep == "acl":
+            if dep == "acl" and _active_participle(verb) and head.dep_ != "ROOT":
+                root = head
+                while root.head.i != root.i:
+                    root = root.head
+                if not any(c.dep_ in ("dobj", "obj") for c in verb.children) or root.pos_ in ("NOUN", "PROPN"):
+                    return [root], False  # "Doctors from two American aid groups donated …"
+            if verb.tag_ == "VBN" and dep == "acl" and not _active_participle(verb):
                 return [head], True  # "fighters sent to Azerbaijan": the noun is the one acted on
+            if dep == "acl" and not self.np_mentions(head, 3):
+                governor = _governor(head)  # "issued a declaration demanding that …"
+                if governor is not None:
+                    return self.subject_heads(governor, depth + 1)
             return [head], False
+        if dep in ("acomp", "oprd") and head.pos_ in ("VERB", "AUX"):
+            return self.subject_heads(head, depth + 1)  # "are willing to forgive"
         return [], False
 
     def objects(self, verb: Token) -> list[Token]:
         found = [c for c in verb.children if c.dep_ in ("dobj", "obj", "attr", "oprd")]
-        if verb.dep_ == "acl" and verb.tag_ == "VBN":
+        if verb.dep_ == "acl" and verb.tag_ == "VBN" and not _active_participle(verb):
             found.append(verb.head)
         return found
 
@@ -376,10 +473,9 @@ def extract_events(doc: Doc, ctx: Context) -> list[EventMention]:
     parse = _Parse(doc, ctx, lex)
     events: list[_Event] = []
     commitments: list[Token] = []
-    for token in parse.tokens:
-        key_lemma = token.lemma_.lower()
-        if key_lemma not in lex.trigger_words and token.lower_ not in lex.trigger_words:
-            continue
+    for i in parse.candidates(lex.trigger_ids):
+        token = doc[i]
+        key_lemma = _lemma(token)
         if token.ent_type_ in _SKIP_ENTS or _in_organisation(parse, token):
             continue
         if token.pos_ == "VERB" and key_lemma in lex.commitment_verbs:
@@ -403,7 +499,7 @@ def extract_events(doc: Doc, ctx: Context) -> list[EventMention]:
     events.extend(_requests(parse, by_token))
     _conflict_parties(parse, events)
     _shared_parties(events)
-    events.sort(key=lambda e: (parse.tokens[e.first].idx, e.derived))
+    events.sort(key=lambda e: (parse.starts[e.first], e.derived))
     return [_mention(parse, e) for e in events]
 
 
@@ -427,8 +523,11 @@ def _is_nominal(token: Token) -> bool:
 
 def _trigger(parse: _Parse, token: Token) -> _Event | None:
     lex = parse.lex
-    lemma, lower = token.lemma_.lower(), token.lower_
+    lemma, lower = _lemma(token), token.lower_
     if _is_nominal(token):
+        if token.dep_ in ("compound", "amod", "nmod") and token.head.i > token.i and (
+                _lemma(token.head) in lex.not_event_heads or parse.at[token.head.i]):
+            return None  # "aid groups", "protest leaders", "attack helicopters": a kind of thing
         frames = lex.noun_frames.get(lemma) or lex.noun_frames.get(lower)
         if frames:
             matched = _match_noun(parse, token, frames)
@@ -451,6 +550,8 @@ def _trigger(parse: _Parse, token: Token) -> _Event | None:
     if token.tag_ in ("VBN", "JJ") and (token.dep_ in ("pobj", "dobj", "nsubj", "nsubjpass", "appos", "attr") or any(
             c.dep_ in ("nummod", "det") for c in token.children)):
         return None  # "more than 400 wounded", "the injured": people, not an act
+    if token.tag_ == "VBN" and any(c.dep_ == "mark" and c.lower_ == "with" for c in token.children):
+        return None  # "… killed, with more than 400 wounded": a count attached to another event
     frames = lex.verb_frames.get(lemma)
     if frames:
         matched = _match_verb(parse, token, frames)
@@ -466,7 +567,7 @@ def _trigger(parse: _Parse, token: Token) -> _Event | None:
 
 
 def _lemmas(token: Token) -> set[str]:
-    return {token.lemma_.lower(), token.lower_}
+    return {_lemma(token), token.lower_}
 
 
 def _object_words(parse: _Parse, tokens: list[Token]) -> tuple[set[str], list[Token]]:
@@ -476,6 +577,9 @@ def _object_words(parse: _Parse, tokens: list[Token]) -> tuple[set[str], list[To
         for t in (token, *[c for c in token.children if c.dep_ == "conj"]):
             words |= _lemmas(t)
             heads.append(t)
+            for child in t.children:
+                if child.dep_ in ("compound", "amod") and child.i < t.i:
+                    words |= _lemmas(child)
             if parse.at[t.i]:
                 words.add("actor")
                 if any(m.kind == "person" for m in parse.at[t.i]):
@@ -490,6 +594,11 @@ def _object_words(parse: _Parse, tokens: list[Token]) -> tuple[set[str], list[To
 
 def _match_verb(parse: _Parse, verb: Token, frames: list[Frame]) -> tuple[Frame, int] | None:
     particles = {c.lower_: c for c in verb.children if c.dep_ in _PARTICLE_DEPS}
+    for child in verb.children:  # "ordered him to appear": an infinitive complement counts as "to"
+        if child.dep_ in ("xcomp", "ccomp", "advcl") and "to" not in particles:
+            to = next((c for c in child.children if c.dep_ == "aux" and c.lower_ == "to"), None)
+            if to is not None:
+                particles["to"] = to
     objects = parse.objects(verb) + [c for c in verb.children if c.dep_ in ("nsubjpass", "dative")]
     object_words, _ = _object_words(parse, objects)
     subject_words: set[str] | None = None
@@ -512,6 +621,10 @@ def _match_verb(parse: _Parse, verb: Token, frames: list[Frame]) -> tuple[Frame,
                 words = words | _object_words(parse, extra)[0]
             if not (frame.object & words):
                 continue
+            if frame.particle is None:  # "opened fire", "took control": the object belongs to the trigger
+                near = next((o for o in objects if o.i == verb.i + 1 and frame.object & _lemmas(o)), None)
+                if near is not None:
+                    last = near.i
         if frame.subject is not None:
             if subject_words is None:
                 heads, _ = parse.subject_heads(verb)
@@ -537,7 +650,7 @@ def _modifier_words(parse: _Parse, noun: Token) -> tuple[set[str], dict[str, int
         if t.pos_ in ("DET", "PUNCT") and t.text != "-":
             continue
         words.setdefault(t.lower_, i)
-        words.setdefault(t.lemma_.lower(), i)
+        words.setdefault(_lemma(t), i)
     return set(words), words
 
 
@@ -556,19 +669,31 @@ def _governor(noun: Token) -> Token | None:
 def _light_governor(parse: _Parse, noun: Token) -> Token | None:
     """The support verb whose object (or passive subject) a noun event is ("launched an operation",
     "a cease-fire has been reached")."""
-    anchor = noun
+    anchor = _phrase_head(noun)
     while anchor.dep_ == "conj" and anchor.head.i != anchor.i:
         anchor = anchor.head
-    if anchor.dep_ in ("dobj", "obj", "nsubjpass", "attr", "oprd") and anchor.head.lemma_.lower() in parse.lex.light_verbs:
+    if anchor.dep_ in ("dobj", "obj", "nsubjpass", "attr", "oprd") and _lemma(anchor.head) in parse.lex.light_verbs:
         return anchor.head
+    if anchor.dep_ == "pobj" and anchor.head.lower_ in ("in", "into") and \
+            _lemma(anchor.head.head) in parse.lex.participation_verbs:
+        return anchor.head.head  # "were engaged in ethnic cleansing", "took part in the rally"
     return None
+
+
+def _phrase_head(noun: Token) -> Token:
+    """The head of the phrase a noun event names: itself, or the noun it modifies ("a mediation
+    mission", "a mediation effort")."""
+    token = noun
+    while token.dep_ == "compound" and token.head.pos_ in ("NOUN", "PROPN") and token.head.i != token.i:
+        token = token.head
+    return token
 
 
 def _match_noun(parse: _Parse, noun: Token, frames: list[Frame]) -> tuple[Frame, int] | None:
     modifiers, positions = _modifier_words(parse, noun)
     preps = {c.lower_: c for c in noun.children if c.dep_ == "prep"}
     governor = _governor(noun)
-    governor_lemma = governor.lemma_.lower() if governor is not None else None
+    governor_lemma = _lemma(governor) if governor is not None else None
     for frame in frames:
         first = noun.i
         if frame.modifier is not None:
@@ -582,7 +707,9 @@ def _match_noun(parse: _Parse, noun: Token, frames: list[Frame]) -> tuple[Frame,
         if frame.governor is not None and governor_lemma not in frame.governor:
             continue
         if frame.particle is not None and not (frame.particle & set(preps)):
-            continue
+            light = _light_governor(parse, noun)
+            if light is None or not frame.particle & {c.lower_ for c in light.children if c.dep_ == "prep"}:
+                continue
         if frame.object is not None:
             pobjs = [p for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"
                      for p in c.children if p.dep_ == "pobj"]
@@ -628,6 +755,8 @@ def _verb_arguments(parse: _Parse, event: _Event, verb: Token) -> None:
     heads, passive = parse.subject_heads(verb)
     subjects = parse.resolve(heads)
     mover = event.type in lex.mover_types
+    if passive and _lemma(verb) in lex.stative_passives and not _pobjs(verb, {"by"}):
+        passive = False  # "Israel is opposed to French mediation"
     if passive:
         agents = [p for _, p in _pobjs(verb, {"by"})]
         _add(event.actors, parse.resolve(agents))
@@ -650,7 +779,8 @@ def _verb_arguments(parse: _Parse, event: _Event, verb: Token) -> None:
     for prep, pobj in _pobjs(verb, _VERB_TARGET_PREPS | {"between", "among"}):
         mentions = parse.resolve([pobj])
         if prep in ("between", "among"):
-            _add(event.actors, mentions)
+            # the parties of a fight or a deal; those a mediator stands between
+            _add(event.targets if event.sense.mode == "third-party" else event.actors, mentions)
         elif prep == "with":
             if event.sense.symmetric or event.type in ("CONSULT", "COOPERATE", "AGREE", "ASSAULT"):
                 _add(event.targets, mentions)
@@ -669,16 +799,21 @@ def _verb_arguments(parse: _Parse, event: _Event, verb: Token) -> None:
 def _noun_arguments(parse: _Parse, event: _Event) -> None:
     lex = parse.lex
     noun = event.token
+    head = _phrase_head(noun)  # "mediation mission": the phrase is the mission's
+    third_party = event.sense.mode == "third-party"
     # Actors named inside the phrase: a possessor, a demonym, a country ("Russian airstrikes").
-    for i in range(noun.left_edge.i, event.first):
+    for i in range(head.left_edge.i, event.first):
         for m in parse.at[i]:
             _add(event.actors, parse._resolve_possessive(m))
-    for child in noun.children:
-        if child.dep_ == "poss" and child.i < noun.i:
-            _add(event.actors, parse.np_mentions(child))
-    for prep, pobj in _pobjs(noun, _NOUN_PREPS):
+    for token in {noun, head}:
+        for child in token.children:
+            if child.dep_ == "poss" and child.i < token.i:
+                _add(event.actors, parse.np_mentions(child))
+    for prep, pobj in _pobjs(noun, _NOUN_PREPS) + (_pobjs(head, _NOUN_PREPS) if head is not noun else []):
         mentions = parse.resolve([pobj])
-        if prep in ("by", "from", "between", "among"):
+        if prep in ("between", "among") and third_party:
+            _add(event.targets, mentions)  # "mediation between Syria and the PLO"
+        elif prep in ("by", "from", "between", "among"):
             _add(event.actors, mentions)
         elif prep == "of":
             if event.type in lex.of_actor_types:
@@ -695,24 +830,26 @@ def _noun_arguments(parse: _Parse, event: _Event) -> None:
             event.target_heads.append(pobj)
     # A support verb hands its subject to the noun; a verb of occurrence its clause.
     governor = _light_governor(parse, noun)
-    anchor = noun
+    anchor = head
     while anchor.dep_ == "conj" and anchor.head.i != anchor.i:
         anchor = anchor.head
     verb = anchor.head if anchor.head.i != anchor.i else None
-    if governor is not None and anchor.dep_ != "nsubjpass":
-        if not event.actors:
-            heads, passive = parse.subject_heads(governor)
-            if not passive:
-                _add(event.actors, parse.resolve(heads))
+    if governor is not None and (anchor.dep_ != "nsubjpass" or _lemma(governor) in lex.participation_verbs):
+        heads, passive = parse.subject_heads(governor)
+        if not passive or _lemma(governor) in lex.participation_verbs:
+            _add(event.actors, parse.resolve(heads))
         for prep, pobj in _pobjs(governor, {"against", "on", "between", "with", "by"}):
-            (event.actors if prep in ("between", "by") else event.targets).extend(
-                m for m in parse.resolve([pobj]) if m not in event.actors and m not in event.targets)
+            mentions = [m for m in parse.resolve([pobj]) if m not in event.actors and m not in event.targets]
+            if prep in ("between", "by") and not (third_party and prep == "between"):
+                event.actors.extend(mentions)
+            else:
+                event.targets.extend(mentions)
         event.context = _verb_clause(parse, governor)
     elif governor is not None:
         for _, pobj in _pobjs(governor, {"by"}):
             _add(event.actors, parse.resolve([pobj]))
         event.context = _verb_clause(parse, governor)
-    elif verb is not None and anchor.dep_ in ("nsubj", "nsubjpass") and verb.lemma_.lower() in lex.occurrence_verbs:
+    elif verb is not None and anchor.dep_ in ("nsubj", "nsubjpass") and _lemma(verb) in lex.occurrence_verbs:
         for _, pobj in _pobjs(verb, {"between", "among"}):
             _add(event.actors, parse.resolve([pobj]))
         event.context = _verb_clause(parse, verb)
@@ -722,7 +859,20 @@ def _noun_arguments(parse: _Parse, event: _Event) -> None:
             _add(event.actors, parse.resolve(heads))
         elif verb.dep_ == "xcomp":
             _add(event.actors, parse.resolve(parse.subject_heads(verb.head)[0]))
+    elif verb is not None and anchor.dep_ == "pobj" and event.type in _JOINED_TYPES and not event.actors:
+        # "arrived in Amman on a visit", "return to Geneva for talks", "converging for a rally":
+        # those who go to a meeting or a protest take part in it
+        above = verb.head
+        if verb.dep_ == "prep" and above.pos_ in ("VERB", "AUX"):
+            heads, passive = parse.subject_heads(above)
+            if not passive:
+                _add(event.actors, parse.resolve(heads))
+                event.context = _verb_clause(parse, above)
     event.targets[:] = [m for m in event.targets if m not in event.actors or event.sense.symmetric]
+
+
+# Types of noun events whose participants are those who go to them.
+_JOINED_TYPES = frozenset({"CONSULT", "COOPERATE", "PROTEST", "AGREE"})
 
 
 def _conflict_parties(parse: _Parse, events: list[_Event]) -> None:
@@ -784,7 +934,7 @@ def _own(parse: _Parse, token: Token) -> tuple[bool, bool, bool]:
                 negated = True
         elif dep == "det" and nominal and lower in lex.negative_determiners:
             negated = True
-        elif dep in ("amod", "compound") and nominal and child.lemma_.lower() in lex.hypothetical_adjectives:
+        elif dep in ("amod", "compound") and nominal and _lemma(child) in lex.hypothetical_adjectives:
             hypothetical = True
         elif dep in ("nsubj", "nsubjpass") and not nominal:
             if lower in lex.negative_determiners or any(
@@ -795,7 +945,7 @@ def _own(parse: _Parse, token: Token) -> tuple[bool, bool, bool]:
 
 def _governs(lex: EventLexicon, governor: Token, sense: Sense | None) -> tuple[bool, bool]:
     """(negates, makes hypothetical) for what a governor governs."""
-    lemma = governor.lemma_.lower()
+    lemma = _lemma(governor)
     if sense is not None and sense.complement == "negated" or lemma in lex.negating_governors:
         return True, False
     if sense is not None and sense.complement == "hypothetical":
@@ -805,7 +955,7 @@ def _governs(lex: EventLexicon, governor: Token, sense: Sense | None) -> tuple[b
     return False, lemma in lex.hypothetical_governors
 
 
-def _modality(parse: _Parse, event: _Event, by_token: dict[int, _Event] | None = None) -> None:
+def _modality(parse: _Parse, event: _Event) -> None:
     negated, hypothetical, conditional = _flags(parse, event.token)
     event.negated, event.hypothetical, event.conditional = negated, hypothetical, conditional
 
@@ -818,7 +968,7 @@ def _flags(parse: _Parse, start: Token) -> tuple[bool, bool, bool]:
         head, dep = token.head, token.dep_
         if head.i == token.i:
             break
-        lemma = head.lemma_.lower()
+        lemma = _lemma(head)
         sense = _sense_of(parse, head)
         nominal = _is_nominal(token)
         if dep in ("xcomp", "ccomp", "csubj"):
@@ -862,6 +1012,13 @@ def _flags(parse: _Parse, start: Token) -> tuple[bool, bool, bool]:
             above = prep.head
             neg, hyp = _governs(lex, above, _sense_of(parse, above))
             if not (neg or hyp):
+                if _lemma(above) in lex.light_verbs and not _is_nominal(above):
+                    token = above  # "enter into a ceasefire": the support verb's modality
+                    n2, h2, c2 = _own(parse, above)
+                    negated |= n2
+                    hypothetical |= h2
+                    conditional |= c2
+                    continue
                 break
             negated |= neg
             hypothetical |= hyp
@@ -896,7 +1053,7 @@ def _flags(parse: _Parse, start: Token) -> tuple[bool, bool, bool]:
 
 def _sense_of(parse: _Parse, token: Token) -> Sense | None:
     lex = parse.lex
-    lemma = token.lemma_.lower()
+    lemma = _lemma(token)
     if lemma not in lex.trigger_words:
         return None
     if token.pos_ == "VERB":
@@ -922,8 +1079,12 @@ def _merge(parse: _Parse, events: list[_Event], by_token: dict[int, _Event]) -> 
         anchor = noun
         while anchor.dep_ == "conj" and anchor.head.i != anchor.i:
             anchor = anchor.head
+        if anchor.dep_ == "pobj" and anchor.head.lower_ == "of" and anchor.head.head.pos_ in ("NOUN", "NUM") and \
+                anchor.head.head.dep_ in ("nsubj", "nsubjpass", "dobj"):
+            anchor = anchor.head.head  # "dozens of air strikes killed …"
         head = anchor.head
-        if anchor.dep_ == "pobj" and head.lower_ in ("in", "with", "by", "to", "for") and head.dep_ in ("prep", "agent"):
+        if anchor.dep_ == "pobj" and head.lower_ in ("in", "with", "by", "to", "for") and \
+                head.dep_ in ("prep", "agent"):
             head = head.head
         elif anchor.dep_ not in ("nsubj", "dobj", "obj", "nsubjpass"):
             continue
@@ -933,6 +1094,7 @@ def _merge(parse: _Parse, events: list[_Event], by_token: dict[int, _Event]) -> 
         if event.negated != verb.negated:
             continue
         event.merged = True
+        verb.parts.append(event.token.i)
         if verb.sense.mode is None and event.sense.mode is not None:
             verb.mode = event.sense.mode
         if verb.sense.acled is None and event.sense.acled is not None:
@@ -940,6 +1102,21 @@ def _merge(parse: _Parse, events: list[_Event], by_token: dict[int, _Event]) -> 
         _add(verb.actors, event.actors)
         _add(verb.targets, [m for m in event.targets if m not in verb.actors])
         verb.target_heads.extend(event.target_heads)
+    # "shelled the city, killing nine civilians": the participle tells the toll of the same attack
+    for event in events:
+        token = event.token
+        if event.merged or event.type != "ASSAULT" or token.dep_ != "advcl" or token.tag_ != "VBG" or \
+                any(c.dep_ in ("nsubj", "mark") for c in token.children):
+            continue
+        head = by_token.get(token.head.i)
+        if head is None or head.merged or head.type != "ASSAULT" or head.negated != event.negated:
+            continue
+        event.merged = True
+        head.parts.append(token.i)
+        _add(head.targets, [m for m in event.targets if m not in head.actors])
+        head.target_heads.extend(event.target_heads)
+        span = _verb_clause(parse, token)
+        head.context = (min(head.context[0], span[0]), max(head.context[1], span[1]))
 
 
 # -- stated intentions, promises and requests -----------------------------------------------------
@@ -952,7 +1129,7 @@ def _complement_event(parse: _Parse, token: Token, by_token: dict[int, _Event], 
     ranked: list[tuple[int, Token, bool]] = []
     for child in token.children:
         dep = child.dep_
-        if dep in ("xcomp", "ccomp"):
+        if dep in ("xcomp", "ccomp") or _infinitive_advcl(child):
             ranked.append((0, child, True))
         elif dep in ("dobj", "obj", "acomp"):
             ranked.append((1, child, dep == "acomp"))
@@ -960,16 +1137,25 @@ def _complement_event(parse: _Parse, token: Token, by_token: dict[int, _Event], 
             for p in child.children:
                 if p.dep_ in ("pobj", "pcomp"):
                     ranked.append((2, p, True))
+    if any(r[0] == 1 and r[1].dep_ in ("dobj", "obj") for r in ranked) and _lemma(token) in \
+            parse.lex.commitment_verbs:
+        ranked = [r for r in ranked if r[0] == 1]  # "offered its troops … to help him oust …": the troops
     for _, target, descend in sorted(ranked, key=lambda r: (r[0], r[1].i)):
         event = by_token.get(target.i)
         if event is not None:
             return event
-        if descend and (target.lemma_.lower() in parse.lex.realised_governors or target.pos_ in ("ADJ", "AUX")
-                        or target.dep_ == "pcomp"):
+        if descend and (_lemma(target) in parse.lex.realised_governors or _lemma(target) in parse.lex.light_verbs
+                        or target.pos_ in ("ADJ", "AUX") or target.dep_ == "pcomp"):
             inner = _complement_event(parse, target, by_token, depth + 1)
             if inner is not None:
                 return inner
     return None
+
+
+def _infinitive_advcl(token: Token) -> bool:
+    """"sworn to fight", parsed as a clause of purpose: an infinitive with no subject of its own."""
+    return token.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children) and \
+        not any(c.dep_ in ("nsubj", "mark") for c in token.children)
 
 
 def _classify(lex: EventLexicon, table: dict[str, str], inner: _Event | None, negated: bool,
@@ -998,8 +1184,8 @@ def _complement_negated(token: Token) -> bool:
 
 def _commitment(parse: _Parse, verb: Token, by_token: dict[int, _Event]) -> _Event | None:
     lex = parse.lex
-    lemma = verb.lemma_.lower()
-    has_complement = any(c.dep_ in ("xcomp", "ccomp") for c in verb.children)
+    lemma = _lemma(verb)
+    has_complement = any(c.dep_ in ("xcomp", "ccomp") or _infinitive_advcl(c) for c in verb.children)
     if lemma == "commit" and not (has_complement or any(c.dep_ == "prep" and c.lower_ == "to" for c in verb.children)):
         return None
     if not has_complement and not any(c.dep_ in ("dobj", "obj", "dative") for c in verb.children):
@@ -1023,11 +1209,11 @@ def _reported(parse: _Parse, verb: Token) -> bool:
     for _ in range(4):
         if token.dep_ in ("ccomp", "conj", "xcomp", "parataxis") and token.head.i != token.i:
             token = token.head
-            if token.lemma_.lower() in parse.lex.speech_verbs:
+            if _lemma(token) in parse.lex.speech_verbs:
                 return True
         else:
             break
-    if any(c.dep_ in ("ccomp", "parataxis") and c.lemma_.lower() in parse.lex.speech_verbs for c in verb.children):
+    if any(c.dep_ in ("ccomp", "parataxis") and _lemma(c) in parse.lex.speech_verbs for c in verb.children):
         return True
     idx = verb.idx
     return any(c.start <= idx < c.end and c.source.kind != "outlet" for c in parse.claims)
@@ -1038,18 +1224,23 @@ def _intentions(parse: _Parse, by_token: dict[int, _Event], done: set[int]) -> l
     impose …": a stated intention of an actor is an event, typed by what it announces."""
     lex = parse.lex
     found: list[_Event] = []
-    for token in parse.tokens:
+    doc = parse.doc
+    heads = {doc[i].head.i for i in parse.candidates(lex.future_ids)} | set(parse.candidates(lex.intent_ids))
+    for index in sorted(heads):
+        token = doc[index]
         pos = token.pos_
-        lemma = token.lemma_.lower()
+        lemma = _lemma(token)
         if pos == "VERB" and lemma in lex.intent_verbs and any(c.dep_ == "xcomp" for c in token.children):
             marker, verb, first = token, token, token.i
-        elif pos == "ADJ" and lemma in lex.intent_adjectives and any(c.dep_ == "xcomp" for c in token.children):
+        elif lemma in lex.intent_adjectives | lex.stative_passives and pos in ("ADJ", "VERB") and \
+                token.dep_ in ("acomp", "ROOT", "ccomp", "conj") and \
+                any(c.dep_ == "xcomp" or c.dep_ == "prep" and c.lower_ == "to" and
+                    any(p.dep_ == "pcomp" for p in c.children) for c in token.children):
             marker, verb, first = token, token, token.i
         elif pos in ("VERB", "AUX") and lemma not in lex.not_intentions and lemma not in lex.speech_verbs:
             aux = next((c for c in token.children if c.dep_ == "aux" and c.lower_ in lex.future_modals), None)
-            if aux is None or any(c.dep_ == "aux" and c.lower_ in ("have", "be") and c.i > aux.i and c.tag_ == "VB"
-                                  and c.lower_ == "have" for c in token.children):
-                continue
+            if aux is None or any(c.dep_ == "aux" and c.lower_ == "have" and c.i > aux.i for c in token.children):
+                continue  # "would have attacked": what did not happen
             if any(c.dep_ == "aux" and c.lower_ in ("may", "might", "could", "can") for c in token.children):
                 continue
             if aux.lower_ == "would" and not _reported(parse, token):
@@ -1064,44 +1255,34 @@ def _intentions(parse: _Parse, by_token: dict[int, _Event], done: set[int]) -> l
             continue
         own = by_token.get(verb.i)
         inner = own if own is not None and marker is not verb else _complement_event(parse, verb, by_token)
-        if marker is verb and token.pos_ == "ADJ":
+        if marker is verb and token.pos_ in ("ADJ", "VERB") and lemma in lex.intent_adjectives | lex.stative_passives:
             inner = _complement_event(parse, verb, by_token)
         negated = any(c.dep_ == "neg" for c in verb.children) or (marker is verb and _complement_negated(verb))
-        conditional = any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless")
-                                                    for m in c.children) for c in verb.children)
+        conditional = any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless" for m in c.children)
+                          for c in verb.children)
         kind = _classify(lex, lex.intentions, inner, negated, conditional)
         if own is not None and own.type == kind:
             continue
-        subject_verb = verb.head if verb.pos_ == "ADJ" and verb.dep_ == "acomp" else verb
+        subject_verb = verb.head if verb.dep_ == "acomp" else verb
         event = _Event(verb, Sense(kind), first, verb.i if verb.i - first <= 4 else first, derived=True)
         _verb_arguments(parse, event, subject_verb)
         if not event.actors:
             continue
         if inner is not None:
             _add(event.targets, [m for m in inner.targets if m not in event.actors])
-        elif subject_verb is not verb:
-            pass
         event.clause = _clause(parse, event)
         event.context = event.clause
-        n, h, c = _flags(parse, subject_verb)
-        event.negated = False
-        event.hypothetical = h and not _only_own_modal(parse, subject_verb, marker)
-        found.append(event)
+        found.append(event)  # the statement was made: neither negated nor hypothetical
     return found
-
-
-def _only_own_modal(parse: _Parse, verb: Token, marker: Token) -> bool:
-    """Whether the only hypothetical marker of a clause is the modal of the intention itself."""
-    lex = parse.lex
-    others = [c for c in verb.children if c.dep_ in ("aux", "auxpass") and c.lower_ in lex.modals and c.i != marker.i]
-    return not others and verb.dep_ not in ("advcl", "xcomp") or verb.dep_ == "ccomp"
 
 
 def _requests(parse: _Parse, by_token: dict[int, _Event]) -> list[_Event]:
     """"X said (that) Y must …": X asks something of Y."""
     lex = parse.lex
     found: list[_Event] = []
-    for token in parse.tokens:
+    doc = parse.doc
+    for index in sorted({doc[i].head.i for i in parse.candidates(lex.deontic_ids)}):
+        token = doc[index]
         if token.pos_ not in ("VERB", "AUX"):
             continue
         aux = next((c for c in token.children if c.dep_ == "aux" and c.lower_ in lex.deontic_modals), None)
@@ -1144,9 +1325,11 @@ def _verb_clause(parse: _Parse, verb: Token) -> tuple[int, int]:
     for child in verb.children:
         dep = child.dep_
         if dep in _CUT_DEPS or (dep == "conj" and child.pos_ in ("VERB", "AUX")) or \
-                (dep == "ccomp" and child.lemma_.lower() in lex.speech_verbs):
+                (dep == "ccomp" and _lemma(child) in lex.speech_verbs):
             cut.append((child.left_edge.i, child.right_edge.i))
     start, end = verb.left_edge.i, verb.right_edge.i
+    if verb.dep_ == "acl" and verb.head.i < verb.i:  # "at least 22 people killed in air strikes"
+        start = min(start, verb.head.left_edge.i)
     kept = [i for i in range(start, end + 1) if not any(a <= i <= b for a, b in cut)]
     if not kept:
         return verb.i, verb.i + 1
@@ -1191,7 +1374,7 @@ def _clause(parse: _Parse, event: _Event) -> tuple[int, int]:
             while anchor.dep_ == "conj" and anchor.head.i != anchor.i:
                 anchor = anchor.head
             head = anchor.head
-            if anchor.dep_ in ("nsubj", "nsubjpass") and head.lemma_.lower() in parse.lex.occurrence_verbs:
+            if anchor.dep_ in ("nsubj", "nsubjpass") and _lemma(head) in parse.lex.occurrence_verbs:
                 span = _verb_clause(parse, head)
             else:
                 span = _noun_clause(parse, token)
@@ -1207,41 +1390,84 @@ def _within(parse: _Parse, items: list[Any], span: tuple[int, int]) -> list[Any]
     return [x for x in items if x.start >= lo and x.end <= hi]
 
 
+def _anchors(parse: _Parse, event: _Event) -> set[int]:
+    """The words a place or time of the event hangs from: the trigger, the support or occurrence
+    verb of a noun event, and the verbs its clause is the complement of ("reported on Tuesday that …")."""
+    if event.anchors is not None:
+        return event.anchors
+    token = event.token
+    found = {token.i, *event.parts}
+    governor = _light_governor(parse, token) if _is_nominal(token) else None
+    if governor is None and _is_nominal(token):
+        anchor = token
+        while anchor.dep_ == "conj" and anchor.head.i != anchor.i:
+            anchor = anchor.head
+        if anchor.dep_ in ("nsubj", "nsubjpass") and _lemma(anchor.head) in parse.lex.occurrence_verbs:
+            governor = anchor.head
+    if governor is not None:
+        found.add(governor.i)
+        token = governor
+    for _ in range(2):
+        if token.dep_ in ("xcomp", "ccomp", "conj") and token.head.i != token.i and not _is_nominal(token):
+            token = token.head
+            found.add(token.i)
+    event.anchors = found
+    return found
+
+
+def _attached(parse: _Parse, start: int, anchors: set[int], preps: frozenset[str]) -> bool:
+    """Whether the word at `start` hangs from an anchor through "in / near / at …", directly or
+    through the nouns of a place phrase ("in the separatist enclave of Nagorno-Karabakh")."""
+    token = parse.tokens[_token_at(parse, start)]
+    for _ in range(7):
+        dep, head = token.dep_, token.head
+        if head.i == token.i:
+            return False
+        if dep == "pobj" and head.lower_ in preps:
+            if head.head.i in anchors:
+                return True
+            token = head.head
+            if token.pos_ not in ("NOUN", "PROPN"):
+                return False
+            continue
+        if dep == "pobj" and head.lower_ == "of":
+            token = head.head
+            continue
+        if dep in ("compound", "appos", "conj", "amod", "nmod", "poss", "npadvmod", "nummod", "advmod", "quantmod",
+                   "det") and head.i not in anchors:
+            token = head
+            continue
+        if head.i in anchors and dep in ("npadvmod", "advmod", "tmod", "poss", "compound", "nmod", "amod", "nummod"):
+            return True
+        return False
+    return False
+
+
 def _place(parse: _Parse, event: _Event) -> PlaceMention | None:
     parties = event.actors + event.targets
+    anchors = _anchors(parse, event)
+    trigger_at = parse.tokens[event.token.i].idx
 
     def usable(p: PlaceMention) -> bool:
-        return not any(m.start <= p.start and p.end <= m.end for m in parties) and \
-            not any(m.start == p.start and m.end == p.end and m.kind in ("country", "capital")
-                    and _acting(parse, m) for m in parse.at[_token_at(parse, p.start)])
-
-    def attached(p: PlaceMention) -> bool:
-        token = parse.tokens[_token_at(parse, p.start)]
-        for _ in range(5):
-            if token.dep_ == "pobj" and token.head.lower_ in _STRONG_PLACE_PREPS:
-                return True
-            if token.head.i == token.i:
-                return False
-            token = token.head
-        return False
+        return not any(m.start <= p.start and p.end <= m.end for m in parties)
 
     def rank(p: PlaceMention) -> tuple[int, int]:
-        return _PLACE_RANK.get(p.feature or "", 2), abs(p.start - parse.tokens[event.token.i].idx)
+        return _PLACE_RANK.get(p.feature or "", 2), abs(p.start - trigger_at)
 
-    for span, need_attached in ((event.context, True), (event.clause, True), (event.context, False)):
-        candidates = [p for p in _within(parse, parse.places, span) if usable(p)]
-        if need_attached:
-            candidates = [p for p in candidates if attached(p)]
-        if candidates:
-            return min(candidates, key=rank)
     sentence = parse.sents[parse.sentence_index(event.token.i)]
-    candidates = [p for p in _within(parse, parse.places, (sentence.start, sentence.end)) if usable(p) and attached(p)]
+    candidates = [p for p in _within(parse, parse.places, (sentence.start, sentence.end))
+                  if usable(p) and _attached(parse, p.start, anchors, _STRONG_PLACE_PREPS)]
+    if not candidates:
+        candidates = [p for p in _within(parse, parse.places, event.clause)
+                      if usable(p) and _attached(parse, p.start, anchors, _PLACE_PREPS)]
+    if not candidates and event.type in ("ASSAULT", "COERCE", "MOBILIZE", "RETREAT", "PROTEST"):
+        # what was shelled, besieged, taken or left: "shelled the city of Omdurman", "entered Idlib"
+        for i in anchors:
+            for child in parse.doc[i].children:
+                if child.dep_ in ("dobj", "obj", "nsubjpass"):
+                    span = (child.left_edge.i, child.right_edge.i + 1)
+                    candidates.extend(p for p in _within(parse, parse.places, span) if usable(p))
     return min(candidates, key=rank) if candidates else None
-
-
-def _acting(parse: _Parse, mention: ActorMention) -> bool:
-    token = parse.tokens[_token_at(parse, mention.start)]
-    return token.dep_ in ("nsubj", "nsubjpass", "poss", "dobj")
 
 
 def _token_at(parse: _Parse, char: int) -> int:
@@ -1249,13 +1475,15 @@ def _token_at(parse: _Parse, char: int) -> int:
 
 
 def _time(parse: _Parse, event: _Event) -> TimeMention | None:
-    anchor = parse.tokens[event.token.i].idx
-    for span in (event.context, event.clause):
-        candidates = _within(parse, parse.times, span)
-        if candidates:
-            return min(candidates, key=lambda t: abs(t.start - anchor))
+    """The time the event hangs on ("on Tuesday", "today", "since Tuesday"), or that hangs on the
+    verbs its clause depends on ("reported on Tuesday that …"); a date inside one of its noun
+    phrases ("since the outbreak of the war in 2011") is not its time."""
+    anchor = parse.starts[event.token.i]
+    anchors = _anchors(parse, event)
     sentence = parse.sents[parse.sentence_index(event.token.i)]
-    candidates = _within(parse, parse.times, (sentence.start, sentence.end))
+    candidates = [t for t in _within(parse, parse.times, (sentence.start, sentence.end))
+                  if _attached(parse, t.start, anchors, _TIME_PREPS) or
+                  parse.doc[_token_at(parse, t.start)].head.i in anchors]
     return min(candidates, key=lambda t: abs(t.start - anchor)) if candidates else None
 
 
@@ -1266,25 +1494,31 @@ def _claim(parse: _Parse, start: int) -> ClaimMention | None:
     return next((c for c in parse.claims if c.sentence_start <= start < c.sentence_end), None)
 
 
-def _historical(parse: _Parse, time: TimeMention | None) -> bool:
+def _historical(parse: _Parse, event: _Event, time: TimeMention | None) -> bool:
+    """Whether the event ended more than HISTORICAL_DAYS before the article was published: by its
+    time, else by a year its clause hangs on ("… installed a contingent in 2020")."""
     published = parse.ctx.published
-    if published is None or time is None:
+    if published is None:
         return False
-    last = time.end_date
-    if last is None:
-        return False  # open-ended ("since 2020"): still going on
-    return last < published - timedelta(days=HISTORICAL_DAYS)
+    limit = published - timedelta(days=HISTORICAL_DAYS)
+    if time is not None:
+        return time.end_date is not None and time.end_date < limit  # "since 2020" is still going on
+    lo, hi = parse.char_span(*event.clause)
+    for match in _YEAR.finditer(parse.text, lo, hi):
+        if _attached(parse, match.start(), _anchors(parse, event), _TIME_PREPS):
+            return date(int(match.group()), 12, 31) < limit
+    return False
+
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 def _mode(parse: _Parse, event: _Event) -> str | None:
     """The trigger's mode, else the weapon or carrier the clause names ("killed by a roadside
     bomb", "Russian aircraft killed", "a Turkish F-16 had downed")."""
-    if event.mode is not None:
-        return event.mode
-    if event.sense.mode is not None:
-        return event.sense.mode
-    if event.type != "ASSAULT":
-        return None
+    own = event.mode or event.sense.mode
+    if event.type != "ASSAULT" or own not in (None, "explosive", "firearms"):
+        return own
     weapons = parse.lex.weapons
     token = event.token
     near: list[Token] = [c for c in token.children if c.dep_ in ("compound", "amod", "nsubj", "nsubjpass", "dobj")]
@@ -1296,15 +1530,22 @@ def _mode(parse: _Parse, event: _Event) -> str | None:
     for t in near:
         words.append(t)
         words.extend(c for c in t.children if c.dep_ in ("compound", "amod", "nmod"))
+    found: set[str] = set()
     for t in words:
-        for key in (t.lower_, t.lemma_.lower()):
+        for key in (t.lower_, _lemma(t)):
             mode = weapons.get(key)
             if mode is not None:
-                return mode
+                found.add(mode)
         text = t.text
         if "-" in text and text[:1].isupper() and any(ch.isdigit() for ch in text):
-            return "aerial"  # an aircraft designation: F-16, Su-25
-    return None
+            found.add("aerial")  # an aircraft designation: F-16, Su-25
+    # the most specific weapon named wins: a suicide bomber, a chemical shell, bombs from aircraft
+    if own is not None:
+        found.add(own)
+    return next((m for m in _MODE_PRIORITY if m in found), own)
+
+
+_MODE_PRIORITY = ("suicide", "chemical", "aerial", "artillery", "grenade", "explosive", "firearms", "primitive")
 
 
 def _acled(parse: _Parse, event: _Event, mode: str | None) -> tuple[str | None, str | None]:
@@ -1331,13 +1572,13 @@ def _acled(parse: _Parse, event: _Event, mode: str | None) -> tuple[str | None, 
 def _hazard(parse: _Parse, event: _Event) -> bool:
     heads, _ = parse.subject_heads(event.token) if not _is_nominal(event.token) else ([], False)
     agents = [p for _, p in _pobjs(event.token, {"by", "in"})]
-    return any(t.lemma_.lower() in parse.lex.hazards or t.lower_ in parse.lex.hazards for t in heads + agents)
+    return any(_lemma(t) in parse.lex.hazards or t.lower_ in parse.lex.hazards for t in heads + agents)
 
 
 def _context(parse: _Parse, event: _Event, table: dict[str, Any]) -> str:
     lex = parse.lex
     if "protesters" in table or "civilians" in table:
-        words = {t.lemma_.lower() for t in event.target_heads} | {t.lower_ for t in event.target_heads}
+        words = {_lemma(t) for t in event.target_heads} | {t.lower_ for t in event.target_heads}
         for m in event.targets:
             words |= {w.lower().strip(".,") for w in m.text.split()}
         if "protesters" in table and words & lex.protester_words:
@@ -1345,12 +1586,19 @@ def _context(parse: _Parse, event: _Event, table: dict[str, Any]) -> str:
         if "civilians" in table and (words & lex.civilian_words or any(m.sector == "CVL" for m in event.targets)):
             if not any(m.sector in ("MIL", "REB") for m in event.targets):
                 return "civilians"
+    if "rioters" in table or "mob" in table:
+        words = {w.lower().strip(".,") for m in event.actors for w in m.text.split()}
+        words |= {_lemma(t) for t in parse.subject_heads(event.token)[0]} if not _is_nominal(event.token) else set()
+        if "mob" in table and words & {"mob", "mobs", "vigilante", "vigilantes", "lynch"}:
+            return "mob"
+        if "rioters" in table and words & lex.rioter_words:
+            return "rioters"
     if "state" in table:
         if any(m.sector == "REB" for m in event.actors):
             return "default"
-        if any(m.sector in lex.state_sectors and m.country for m in event.actors):
+        if any(m.sector in lex.state_sectors for m in event.actors):
             return "state"
-        if not event.actors and event.sense.acled == "regain":
+        if not event.actors and (event.acled_key or event.sense.acled) == "regain":
             return "state"
     if "intervention" in table:
         sentence = parse.sents[parse.sentence_index(event.token.i)]
@@ -1378,7 +1626,7 @@ def _mention(parse: _Parse, event: _Event) -> EventMention:
         targets=[m for m in event.targets if m not in event.actors or event.sense.symmetric],
         place=place, time=time, figures=figures, claim=_claim(parse, t_start),
         negated=event.negated, hypothetical=event.hypothetical,
-        historical=_historical(parse, time))
+        historical=_historical(parse, event, time))
 
 
 def _add_figures(found: list[FigureMention], more: list[FigureMention]) -> None:
