@@ -272,10 +272,11 @@ class _Parse:
         for m in self.mentions:
             for i in self._token_range(m.start, m.end):
                 self.at[i].append(m)
-        self.places: list[PlaceMention] = list(facts.get("places") or [])
-        self.times: list[TimeMention] = list(facts.get("times") or [])
-        self.figures: list[FigureMention] = list(facts.get("figures") or [])
+        self.places: list[PlaceMention] = sorted(facts.get("places") or [], key=lambda x: x.start)
+        self.times: list[TimeMention] = sorted(facts.get("times") or [], key=lambda x: x.start)
+        self.figures: list[FigureMention] = sorted(facts.get("figures") or [], key=lambda x: x.start)
         self.claims: list[ClaimMention] = list(facts.get("claims") or [])
+        self.starts_of: dict[int, list[int]] = {}
 
     def candidates(self, ids: frozenset[int], *, lower: bool = True) -> list[int]:
         """Indices of tokens whose lemma (or lowercase form) is one of `ids`."""
@@ -1386,8 +1387,14 @@ def _clause(parse: _Parse, event: _Event) -> tuple[int, int]:
 # -- links and coding -----------------------------------------------------------------------------
 
 def _within(parse: _Parse, items: list[Any], span: tuple[int, int]) -> list[Any]:
+    """The facts of `items` (sorted by start) inside tokens [start, end)."""
     lo, hi = parse.char_span(*span)
-    return [x for x in items if x.start >= lo and x.end <= hi]
+    starts = parse.starts_of.get(id(items))
+    if starts is None:
+        starts = parse.starts_of[id(items)] = [x.start for x in items]
+    first = bisect_left(starts, lo)
+    last = bisect_left(starts, hi, first)
+    return [x for x in items[first:last] if x.end <= hi]
 
 
 def _anchors(parse: _Parse, event: _Event) -> set[int]:
