@@ -107,3 +107,13 @@ def test_unknown_published_date_is_said(tmp_path):
     assert record["article"]["published_known"] is False
     tuesday = [t for t in record["times"] if "Tuesday" in t["text"]]
     assert tuesday and tuesday[0]["from"] is None and tuesday[0]["resolved"] is False
+
+
+def test_two_processes_give_the_same_records():
+    from fogwatch.pipeline import extract_records
+    from fogwatch.sources import read_sources
+
+    articles = list(read_sources([str(DEMO)]))
+    one = list(extract_records(articles, batch_size=3))
+    two = list(extract_records(articles, batch_size=3, n_process=2))
+    assert one == two and len(one) == len(articles)
