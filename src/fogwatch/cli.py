@@ -76,6 +76,7 @@ def ingest(
                                           help="Extract facts (actors, places, figures, claims, …) while storing.")] = True,
     model: Annotated[Optional[str], typer.Option("--model", envvar="FOGWATCH_MODEL",
                                                  help="An installed spaCy pipeline.")] = None,
+    processes: Annotated[int, typer.Option(help="Processes that parse and extract in parallel.")] = 1,
     max_bytes: Annotated[int, typer.Option(help="Largest file or download accepted, in bytes.")] = 5_000_000,
     timeout: Annotated[float, typer.Option(help="Seconds to wait for a URL.")] = 15.0,
     allow_private: Annotated[bool, typer.Option(
@@ -99,7 +100,7 @@ def ingest(
 
         try:
             report = run_ingest(database, sources, options, batch_size=batch_size, progress=progress,
-                                extract=extract, model=model)
+                                extract=extract, model=model, processes=processes)
         except RuntimeError as exc:  # the model is not installed
             err.print(f"error: {exc}", markup=False)
             raise typer.Exit(2) from None

@@ -46,7 +46,7 @@ class IngestReport:
 Progress = Callable[[Article | Rejection, str], None]
 
 
-def extract_missing(db: Database, batch: list[Article], model: str | None) -> list[dict]:
+def extract_missing(db: Database, batch: list[Article], model: str | None, processes: int = 1) -> list[dict]:
     """Records for the articles of a batch that have none stored yet (each text once). Parsing
     happens outside any transaction, so a slow batch never holds the database's write lock."""
     from fogwatch.pipeline import extract_records
@@ -58,7 +58,8 @@ def extract_missing(db: Database, batch: list[Article], model: str | None) -> li
         if article.id in missing and article.id not in seen:
             seen.add(article.id)
             todo.append(article)
-    return list(extract_records(todo, model)) if todo else []
+    chunk = max(1, -(-len(todo) // processes))  # every worker gets a share of the batch
+    return list(extract_records(todo, model, batch_size=min(32, chunk), n_process=processes)) if todo else []
 
 
 def ingest(
@@ -70,6 +71,7 @@ def ingest(
     progress: Progress | None = None,
     extract: bool = True,
     model: str | None = None,
+    processes: int = 1,
 ) -> IngestReport:
     """Read, extract and store. With `extract`, each new article's record is stored in the same
     transaction as the article, so an article is never stored without its facts."""
@@ -82,7 +84,7 @@ def ingest(
     def flush() -> None:
         if not batch:
             return
-        records = extract_missing(db, batch, model) if extract else []
+        records = extract_missing(db, batch, model, processes) if extract else []
         report.extracted.extend(r["article"]["id"] for r in records)
         for article, outcome in zip(batch, store_articles(db, batch, records, model_label)):
             report.counts[outcome] += 1

@@ -107,7 +107,9 @@ def extract_claims(doc: Doc, ctx: Context) -> list[ClaimMention]:
         found = _attributions(sent, lex)
         if any(not f.weak for f in found):
             found = [f for f in found if not f.weak]
-        made = [_claim(doc, sent, f, actors, claims, lex, ctx) for f in found]
+        made: list[ClaimMention] = []
+        for f in found:  # a denial may answer a claim earlier in its own sentence
+            made.append(_claim(doc, sent, f, actors, claims + made, lex, ctx))
         text = sent.text.strip()
         if not made:
             source = None
@@ -292,6 +294,11 @@ def _answers(verb: Token, lex: ClaimLexicon) -> tuple[int, int] | None:
     for child in verb.children:
         if child.dep_ in ("dobj", "obj") and child.lower_ in lex.answered_nouns:
             return _subtree(child)
+        if child.dep_ in ("ccomp", "xcomp", "advcl", "dobj"):
+            # "countered these claims saying …", parsed with "claims" as the subject of "saying"
+            for grand in child.children:
+                if grand.dep_ == "nsubj" and grand.lower_ in lex.answered_nouns and grand.i < child.i:
+                    return grand.left_edge.i, grand.i + 1
         if child.dep_ == "prep":
             for grand in child.children:
                 if grand.dep_ == "pobj" and grand.lower_ in lex.answered_nouns:

@@ -70,20 +70,6 @@ def _side(record: dict[str, Any], claim: dict[str, Any], figure: dict[str, Any] 
     return side
 
 
-def _sentence_of(record: dict[str, Any], position: int) -> int:
-    """Index of the claim-sentence holding a position (claims carry no sentence ids in the record,
-    so sentences are approximated by claim spans: figures in one claim share a sentence)."""
-    for claim in record.get("claims", []):
-        if claim["start"] <= position < claim["end"]:
-            return claim["start"]
-    return -position
-
-
-def _subject_key(figure: dict[str, Any]) -> str:
-    subject = (figure.get("subject") or "").lower().split()
-    return subject[-1].rstrip("s") if subject else ""
-
-
 def disputes_in_record(record: dict[str, Any]) -> list[dict[str, Any]]:
     claims = {c["id"]: c for c in record.get("claims", [])}
     out: list[dict[str, Any]] = []
@@ -93,6 +79,9 @@ def disputes_in_record(record: dict[str, Any]) -> list[dict[str, Any]]:
             out.append({"kind": "assert_deny", "about": answered.get("text"), "category": None,
                         "sides": [_side(record, answered), _side(record, claim)]})
     figures = [f for f in record.get("figures", []) if f.get("claim") in claims]
+    # Figures one event carries: "killing 12, the ministry said, while medics counted 30".
+    same_event = {(x, y) for e in record.get("events", []) if not (e.get("negated") or e.get("hypothetical"))
+                  for x in e.get("figures", []) for y in e.get("figures", []) if x != y}
     for a, b in combinations(figures, 2):
         if a["category"] != b["category"]:
             continue
@@ -100,21 +89,14 @@ def disputes_in_record(record: dict[str, Any]) -> list[dict[str, Any]]:
         if _source_key(ca["source"]) == _source_key(cb["source"]) or "deny" in (ca["stance"], cb["stance"]):
             continue
         answers = ca.get("responds_to") == cb["id"] or cb.get("responds_to") == ca["id"]
-        same_sentence = abs(a["start"] - b["start"]) < 400 and _sentence_of(record, a["start"]) == _sentence_of(record, b["start"])
-        same_subject = bool(_subject_key(a)) and _subject_key(a) == _subject_key(b)
         if a["category"] in _LOOSE_CATEGORIES and not answers:
             continue
-        if not (answers or same_sentence or same_subject or _adjacent_claims(ca, cb)):
+        if not (answers or (a["id"], b["id"]) in same_event):
             continue
         if disjoint(a, b):
             out.append({"kind": "figure", "about": b.get("subject") or a.get("subject"), "category": a["category"],
                         "sides": [_side(record, ca, a), _side(record, cb, b)]})
     return out
-
-
-def _adjacent_claims(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    """'Early estimates put it at thousands, but the monitor countered …': a contrast in one sentence."""
-    return a["end"] >= b["start"] - 2 and a["start"] <= b["end"] + 2
 
 
 def find_disputes(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:

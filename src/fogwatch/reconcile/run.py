@@ -97,7 +97,7 @@ def cross_article_figure_disputes(incident: Incident, groups: dict[str, str], re
         if _voice(ra, fa) == _voice(rb, fb):
             continue
         a, b = {"low": fa.low, "high": fa.high}, {"low": fb.low, "high": fb.high}
-        if not disjoint(a, b):
+        if not disjoint(a, b) or _different_scale(fa, fb):
             continue
         (early, ef), (late, lf) = sorted([(ra, fa), (rb, fb)], key=lambda p: (p[0].published or p[0].date_from or 0))
         if early.published != late.published and lf.low is not None and ef.high is not None and lf.low > ef.high:
@@ -105,6 +105,19 @@ def cross_article_figure_disputes(incident: Incident, groups: dict[str, str], re
         out.append({"kind": "figure", "category": fa.category, "about": fa.subject or fb.subject,
                     "incident": incident.id, "pairs": [(ra, fa), (rb, fb)]})
     return out
+
+
+# Counts this far apart measure different things (a war's toll against one strike's), not one
+# incident seen two ways: 1,400 against "dozens" stays a dispute, 230,000 against 26 does not.
+SCALE_FACTOR = 20
+
+
+def _different_scale(a, b) -> bool:
+    lows = [x.low if x.low is not None else x.best for x in (a, b)]
+    highs = [x.high if x.high is not None else x.best for x in (a, b)]
+    if None in lows or None in highs:
+        return False
+    return max(lows) > SCALE_FACTOR * max(1, min(highs))
 
 
 def _dispute_sides(dispute: dict[str, Any], spans: dict) -> dict[str, Any]:
