@@ -53,3 +53,15 @@ def test_incremental_equals_full_recompute(tmp_path):
     assert runner.invoke(app, ["reconcile", "--db", db]).exit_code == 0
     full = {(i["id"], i["reports"]) for i in incidents(db)}
     assert incremental == full and full
+
+
+def test_events_command_filters(tmp_path):
+    db = str(tmp_path / "ev.db")
+    assert runner.invoke(app, ["ingest", "--db", db, str(demo_corpus())]).exit_code == 0
+    result = json.loads(runner.invoke(app, ["events", "--db", db, "--type", "ASSAULT", "--country", "SDN",
+                                            "--since", "2024-05-12", "--limit", "500", "--format", "json"]).stdout)
+    assert result["total"] > 0
+    assert all(e["type"] == "ASSAULT" and e["country"] == "SDN" and e["date"] >= "2024-05-12" for e in result["events"])
+    assert all(not e["negated"] and not e["hypothetical"] for e in result["events"])
+    everything = json.loads(runner.invoke(app, ["events", "--db", db, "--all", "--limit", "1", "--format", "json"]).stdout)
+    assert everything["total"] > result["total"]

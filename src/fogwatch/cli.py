@@ -142,6 +142,32 @@ def reconcile_cmd(db: DbOption = None) -> None:
 
 
 @app.command()
+def events(
+    db: DbOption = None,
+    type_: Annotated[Optional[str], typer.Option("--type", help="PLOVER type, e.g. ASSAULT.")] = None,
+    country: Annotated[Optional[str], typer.Option(help="ISO3 country of the event's place.")] = None,
+    place: Annotated[Optional[str], typer.Option(help="Part of the place's name.")] = None,
+    since: Annotated[Optional[str], typer.Option(help="On or after this date (YYYY-MM-DD).")] = None,
+    until: Annotated[Optional[str], typer.Option(help="On or before this date (YYYY-MM-DD).")] = None,
+    everything: Annotated[bool, typer.Option("--all", help="Include negated and hypothetical events.")] = False,
+    limit: Annotated[int, typer.Option(help="At most this many.")] = 50,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+) -> None:
+    """Stored events: who did what, where and when, and who reports it."""
+    from fogwatch.store.facts import list_events
+
+    for value, name in ((since, "--since"), (until, "--until")):
+        _check_date(value, name)
+    rows, total = list_events(_open(db), type_=type_, country=country, place=place, since=since, until=until,
+                              factual_only=not everything, limit=limit)
+    if fmt is Format.table:
+        _emit(rows, fmt, ["date", "outlet", "trigger", "type", "acled_sub_event_type", "place", "source_name", "stance"],
+              title=f"{len(rows)} of {total} events")
+    else:
+        _emit({"total": total, "events": rows} if fmt is Format.json else rows, fmt)
+
+
+@app.command()
 def incidents(
     db: DbOption = None,
     min_reports: Annotated[int, typer.Option(help="Only incidents with at least this many reports.")] = 1,

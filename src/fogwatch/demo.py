@@ -69,7 +69,17 @@ def run_demo(path: Path, console: Console) -> None:
     from fogwatch.cli import print_disputes
     from fogwatch.store.reconciled import list_disputes
 
+    from fogwatch.store.facts import list_events
     from fogwatch.store.reconciled import list_incidents
+
+    events, total_events = list_events(db, type_="ASSAULT", limit=12)
+    table = Table(title=f"Violent events and who reports them (12 of {total_events})")
+    for col in ("date", "outlet", "trigger", "ACLED", "place", "reported by", "stance"):
+        table.add_column(col, overflow="fold")
+    for e in events:
+        table.add_row(e["date"] or "", e["outlet"] or "", e["trigger"] or "", e["acled_sub_event_type"] or "",
+                      e["place"] or "", e["source_name"] or f"{e['outlet']} (own voice)", e["stance"] or "")
+    console.print(table)
 
     rows, total = list_incidents(db, min_reports=2, limit=8)
     table = Table(title=f"Incidents reported more than once ({total})")
@@ -85,5 +95,6 @@ def run_demo(path: Path, console: Console) -> None:
     print_disputes(found, console)
     numbers = stats(db)
     console.print(" · ".join(f"{k} {v}" for k, v in numbers.items()), highlight=False)
-    console.print(f"Try: fogwatch articles --db {path}   ·   fogwatch search --db {path} drone", markup=False)
+    console.print(f"Try: fogwatch incidents --db {path}   ·   fogwatch disputes --db {path}   ·   "
+                  f"fogwatch events --db {path} --type ASSAULT   ·   fogwatch search --db {path} drone", markup=False)
     db.close()
