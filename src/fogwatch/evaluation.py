@@ -10,7 +10,6 @@ anchor), how many are right. Predictions touching no gold anchor are counted as 
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from fogwatch.gazetteer import km
 from fogwatch.model import Article
 
 KINDS = ("actors", "places", "times", "figures", "claims", "events", "disputes")
@@ -82,13 +82,6 @@ def spans_of(item: dict[str, Any]) -> list[tuple[int, int]]:
 
 def touches(item: dict[str, Any], span: tuple[int, int]) -> bool:
     return any(overlaps(s, span) for s in spans_of(item))
-
-
-def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(a))
 
 
 def _iso(value: Any) -> str | None:

@@ -443,14 +443,16 @@ def _admin1_from_nearest_town(curated: list[Place], towns: list[Place]) -> None:
         if place.admin1 is not None or place.country not in by_country or place.lat is None \
                 or place.feature not in _POINT_FEATURES:
             continue
-        best = min(by_country[place.country], key=lambda t: _km(place.lat, place.lon, t.lat, t.lon))
-        if _km(place.lat, place.lon, best.lat, best.lon) <= NEAREST_TOWN_KM:
+        best = min(by_country[place.country], key=lambda t: km(place.lat, place.lon, t.lat, t.lon))
+        if km(place.lat, place.lon, best.lat, best.lon) <= NEAREST_TOWN_KM:
             place.admin1 = best.admin1
 
 
-def _km(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> float:
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres (haversine); the one distance every layer uses."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * 6371.0 * math.asin(math.sqrt(a))
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Any
 
-from fogwatch.evaluation import km
+from fogwatch.gazetteer import km
 
 # -- thresholds ----------------------------------------------------------------------------------
 # 50 km: a city with its districts and nearby villages (ACLED codes a strike's location to the nearest
