@@ -231,6 +231,63 @@ def test_group_takes_the_country_it_is_in(nlp):
     assert summary(one(actors(nlp, "Rebels in Mali seized the town."), "Rebels")) == ("MLI", "REB")
 
 
+# -- demonym + occupation, titled persons, peoples where they live ---------------------------------
+
+def test_demonym_and_occupation_is_a_group(nlp):
+    found = actors(nlp, "Norwegian nurses opened a field clinic near the border.")
+    nurses = one(found, "Norwegian nurses")
+    assert (nurses.country, nurses.sector, nurses.kind) == ("NOR", "CVL", "group")
+    assert summary(one(actors(nlp, "Moroccan farmers and Tunisian landowners blocked the road."),
+                       "Tunisian landowners")) == ("TUN", "CVL")
+    assert summary(one(actors(nlp, "Peruvian officials said the talks had stalled."), "Peruvian officials")) == (
+        "PER", "GOV")
+    # an occupation alone is no actor
+    assert actors(nlp, "Nurses at the clinic worked through the night.") == []
+
+
+def test_titled_person_takes_the_one_country_of_the_sentence(nlp):
+    found = actors(nlp, "President Anna Kowalczyk promised new elections in Poland.")
+    assert summary(one(found, "President Anna Kowalczyk")) == ("POL", "GOV")
+    judge = one(actors(nlp, "Judge Pablo Herrera charged nine Bolivian police officers with fraud."),
+                "Judge Pablo Herrera")
+    assert summary(judge) == ("BOL", "GOV")
+    assert summary(one(actors(nlp, "Prime Minister Lars Berg arrived in Oslo on Monday."),
+                       "Prime Minister Lars Berg")) == ("NOR", "GOV")
+
+
+def test_titled_person_without_a_sure_country(nlp):
+    two = one(actors(nlp, "President Anna Kowalczyk discussed trade with Germany and France."),
+              "President Anna Kowalczyk")
+    assert two.country is None and two.sector == "GOV"
+    none = one(actors(nlp, "President Anna Kowalczyk promised new elections."), "President Anna Kowalczyk")
+    assert none.country is None
+    # the one country named is another leader's
+    found = actors(nlp, "President Anna Kowalczyk welcomed Chilean leader Pablo Herrera on Friday.")
+    assert one(found, "President Anna Kowalczyk").country is None
+    assert summary(one(found, "Chilean leader Pablo Herrera")) == ("CHL", "GOV")
+    # a person without a government title takes no country from the sentence
+    assert one(actors(nlp, "Anna Kowalczyk promised new elections in Poland."), "Anna Kowalczyk").country is None
+
+
+def test_people_and_ethnic_groups_where_they_live(nlp):
+    assert one(actors(nlp, "The Hungarians of northern Romania demanded autonomy."), "The Hungarians").country == "ROU"
+    assert one(actors(nlp, "Ethnic Greeks in Albania are demanding more schools."), "Ethnic Greeks").country == "ALB"
+    assert one(actors(nlp, "Some 300 ethnic Russians rallied on Sunday in Latvia."),
+               "Some 300 ethnic Russians").country == "LVA"
+    # two countries: no guess, the people's own country stays
+    assert one(actors(nlp, "Ethnic Russians rallied in Latvia and in Estonia."), "Ethnic Russians").country == "RUS"
+    assert one(actors(nlp, "Ethnic Russians rallied on Sunday."), "Ethnic Russians").country == "RUS"
+
+
+def test_government_body_of_an_international_organisation(nlp):
+    court = one(actors(nlp, "The general was indicted by the U.N. war crimes court on Monday."),
+                "the U.N. war crimes court")
+    assert summary(court) == (None, "IGO")
+    # a state's court stays the state's
+    assert summary(one(actors(nlp, "The Chilean supreme court rejected the appeal."),
+                       "The Chilean supreme court")) == ("CHL", "GOV")
+
+
 # -- the seed gold ----------------------------------------------------------------------------------
 
 def test_seed_gold_recall(nlp, shared):

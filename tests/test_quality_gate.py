@@ -78,4 +78,4 @@ def test_plover_events(shared_dir):
 
     result = evaluate_plover(shared_dir / "corpora" / "plover-gsr-cameo.json")
     assert result["type_accuracy"] >= 0.85
-    assert result["source_accuracy"] >= 0.72  # measured 0.751; the target is 0.8 (not met yet)
+    assert result["source_accuracy"] >= 0.8  # measured 0.807

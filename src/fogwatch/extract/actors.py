@@ -9,7 +9,9 @@ dismissed", "between Armenia and Azerbaijan" — not "in Armenia"). Its country 
 demonyms, country names, possessors and organisations in the phrase, its sector from rebel markers,
 the head, an organisation and modifier cues, in that order (`_sector`). A role phrase takes in its
 "of / for / from" complement ("officials of the self-declared … government") and an actor its
-possessor ("Azerbaijan's government"), so that one phrase gives one mention.
+possessor ("Azerbaijan's government"), so that one phrase gives one mention. A person with a
+government title and no country takes the one country its sentence names (`_titled_persons_country`);
+a people or an ethnic group named where it lives takes that country ("ethnic Turks in Sweden").
 
 All vocabulary lives in data/actors/ (see fogwatch.lexicon); this module holds only the grammar.
 One pass over the tokens builds the phrases; each phrase looks only at its own few tokens.
@@ -91,6 +93,7 @@ class _Phrase:
     nonstate: bool = False  # a people without a state modifies the head ("Kurdish forces")
     mod_sector: str | None = None
     located: str | None = None  # the country it is in, for a group without one ("rebels in the Ivory Coast")
+    context_country: str | None = None  # the one country its sentence names, for a titled person without one
     consumed: bool = False  # part of a larger phrase
 
     @property
@@ -124,6 +127,7 @@ def extract_actors(doc: Doc, ctx: Context | None = None) -> list[ActorMention]:
     phrases = {token.i: _phrase(tokens, token, ents, lex) for token in tokens if _is_head(token, ents)}
     for phrase in reversed(phrases.values()):  # complements first: they lie to the right
         _absorb(phrase, phrases, lex)
+    _titled_persons_country(doc, ents, phrases)
     mentions: list[ActorMention] = []
     for phrase in phrases.values():
         if not phrase.consumed:
@@ -232,6 +236,8 @@ def _phrase(tokens: list[Token], head: Token, ents: list[_Ent | None], lex: Lexi
     phrase.mod_sector = _modifier_sector(phrase.words[:len(phrase.words) - phrase.cue_len], lex)
     if ent is None or ent.kind in ("norp", "people"):
         phrase.located = _location(head, ents, lex)
+    if phrase.located is None and phrase.ethnic:
+        phrase.located = _where_it_acts(head, ents)
     return phrase
 
 
@@ -402,6 +408,28 @@ def _location(head: Token, ents: list[_Ent | None], lex: Lexicon) -> str | None:
     return place.country if place is not None else None
 
 
+def _where_it_acts(head: Token, ents: list[_Ent | None]) -> str | None:
+    """The country an ethnic group acts in: "in <country>" on a participle after the head ("ethnic
+    Albanian guerrillas operating in Macedonia") or on the verb it is the subject of ("ethnic Turks
+    demonstrated in Sweden"). Only a country or capital named as such; none when two are."""
+    verbs = [c for c in head.rights if c.dep_ == "acl"]
+    if head.dep_ in ("nsubj", "nsubjpass"):
+        verbs.append(head.head)
+    found = set()
+    for verb in verbs:
+        preps = [c for c in verb.children if c.dep_ == "prep"]
+        preps += [c for prep in preps for c in prep.conjuncts]  # "in Azerbaijan and in Armenia"
+        for prep in preps:
+            if prep.lower_ not in ("in", "inside", "within", "throughout"):
+                continue
+            pobjs = [c for c in prep.children if c.dep_ == "pobj"]
+            for pobj in pobjs + [c for pobj in pobjs for c in pobj.conjuncts]:
+                ent = ents[pobj.i]
+                if ent is not None and ent.kind in ("country", "capital") and ent.iso3:
+                    found.add(ent.iso3)
+    return next(iter(found)) if len(found) == 1 else None
+
+
 # -- complements ----------------------------------------------------------------------------------
 
 def _absorb(phrase: _Phrase, phrases: dict[int, _Phrase], lex: Lexicon) -> None:
@@ -471,6 +499,34 @@ def _title_from_apposition(person: _Phrase, phrases: dict[int, _Phrase]) -> None
         return
 
 
+def _titled_persons_country(doc: Doc, ents: list[_Ent | None], phrases: dict[int, _Phrase]) -> None:
+    """A person with a government title and no country of its own ("President Yoweri Museveni")
+    takes the one country its sentence names (a country, demonym, people, capital or seat), or with
+    none there the one the whole article names. No guess when several are named, nor when another
+    titled person of the sentence has a country of its own ("South African leader F.W. de Klerk")."""
+    titled = [p for p in phrases.values() if not p.consumed and p.is_person and p.cue is not None
+              and _sector(p) == "GOV"]
+    if not titled:
+        return
+    sent_of = [0] * len(doc)
+    for n, sent in enumerate(doc.sents):
+        for i in range(sent.start, sent.end):
+            sent_of[i] = n
+    named: dict[int, set[str]] = {}
+    for i, ent in enumerate(ents):
+        if ent is not None and ent.start == i and ent.kind in _COUNTRY_KINDS and ent.iso3:
+            named.setdefault(sent_of[i], set()).add(ent.iso3)
+    in_article = set().union(*named.values()) if named else set()
+    with_country = {sent_of[p.head.i] for p in titled if _country(p) is not None}
+    for phrase in titled:
+        sent = sent_of[phrase.head.i]
+        if _country(phrase) is not None or sent in with_country:
+            continue
+        countries = named.get(sent) or (in_article if not with_country else set())
+        if len(countries) == 1:
+            phrase.context_country = next(iter(countries))
+
+
 # -- decisions: actor or not, sector, country, name -----------------------------------------------
 
 def _is_actor_head(phrase: _Phrase) -> bool:
@@ -513,6 +569,8 @@ def _sector(phrase: _Phrase) -> str | None:
     if phrase.rebel:
         return "REB"
     if cue is not None and cue.sector and not cue.generic and not cue.weak:
+        if cue.sector == "GOV" and not phrase.owners and _igo(phrase):
+            return "IGO"  # the government body of an international organisation: "the UN war crimes court"
         if cue.sector == "MIL" and (phrase.ethnic or phrase.nonstate and not phrase.countries):
             return "REB"  # the forces of a people, not of a state: "ethnic Armenian forces", "Kurdish forces"
         return cue.sector
@@ -529,9 +587,17 @@ def _sector(phrase: _Phrase) -> str | None:
     return "PER" if phrase.is_person else None
 
 
+def _igo(phrase: _Phrase) -> bool:
+    """Whether an intergovernmental organisation modifies the head ("European Community ministers")."""
+    return any(e.ent.org is not None and e.ent.org.sector == "IGO" for e in phrase.orgs)
+
+
 def _country(phrase: _Phrase) -> str | None:
     """The head's own country, else that of the organisation naming a generic head ("the pro-Iranian
     Hezbollah group" is Lebanese), else the nearest demonym or country, else where the group is."""
+    if phrase.located and (phrase.ethnic or phrase.ent is not None and phrase.ent.kind == "people"):
+        # a people, or an ethnic group, where it lives: "Albanians of southern Serbia", "ethnic Turks in Sweden"
+        return phrase.located
     if phrase.ent is not None and phrase.ent.iso3:
         return phrase.ent.iso3
     org = phrase.deciding_org()
@@ -541,7 +607,8 @@ def _country(phrase: _Phrase) -> str | None:
         if evidence:
             return max(evidence, key=lambda e: e.token).ent.iso3
     orgs = phrase.orgs if phrase.is_person else phrase.orgs + phrase.pp_orgs
-    return next((e.ent.iso3 for e in reversed(orgs) if e.ent.iso3), None) or phrase.located
+    return next((e.ent.iso3 for e in reversed(orgs) if e.ent.iso3), None) or phrase.located \
+        or phrase.context_country
 
 
 def _mentions(doc: Doc, phrase: _Phrase, lex: Lexicon) -> list[ActorMention]:
