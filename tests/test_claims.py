@@ -106,3 +106,12 @@ def test_spans_are_exact(nlp):
         assert text[claim.cue.start:claim.cue.end] == claim.cue.text
         if claim.source.start is not None:
             assert text[claim.source.start:claim.source.end] == claim.source.text
+
+
+def test_denial_hung_on_the_reported_clause_is_the_reporters(nlp):
+    text = ("The rebels said a government jet bombed the market. The defence minister repeated that no jet had "
+            "flown over the town that morning and rejected the rebel account as invented.")
+    claims, _ = claims_of(nlp, text)
+    denial = next(c for c in claims if c.stance == "deny")
+    assert "minister" in (denial.source.text or "")
+    assert denial.responds_to is claims[0]

@@ -162,9 +162,16 @@ def _attributions(sent: SpacySpan, lex: ClaimLexicon) -> list[_Found]:
             continue  # "Conflicting reports are …" misparsed with "reports" as the verb
         nested = any(f.content[0] <= token.i < f.content[1] for f in found if f.source_tokens)
         if nested and (not own_subject or subject.lower_ in lex.answered_nouns or subject.lower_ in lex.pronouns):
+            parent = next(f for f in reversed(found) if f.source_tokens and f.content[0] <= token.i < f.content[1])
+            if stance == "deny" and token.dep_ == "conj" and token.head.lemma_.lower() not in lex.verb_stance:
+                # "repeated that no aircraft had flown … and rejected the RSF account": the parser hangs
+                # the second main verb on the reported clause; the denial is the reporter's own.
+                found.append(_Found(token.i, token.i + 1, parent.source_tokens,
+                                    _content(token, sent, exclude=parent.source_tokens), stance,
+                                    answers=_answers(token, lex)))
+                continue
             # "countered these claims, saying …", "released a video showing what they alleged …":
             # part of the enclosing attribution, which takes a stronger stance from it.
-            parent = next(f for f in reversed(found) if f.source_tokens and f.content[0] <= token.i < f.content[1])
             if parent.stance == "assert" and stance in ("allege", "deny"):
                 parent.stance = stance
             continue
