@@ -57,9 +57,17 @@ def delete_disputes_of(conn: Connection, article_ids: list[str]) -> None:
             conn.execute(text("DELETE FROM disputes WHERE id = :d"), {"d": ident})
 
 
-def list_disputes(db: Database, *, kind: str | None = None, limit: int = 1000, offset: int = 0) -> list[dict[str, Any]]:
+def list_disputes(db: Database, *, kind: str | None = None, incident: str | None = None, limit: int = 1000,
+                  offset: int = 0) -> list[dict[str, Any]]:
     """Disputes in the format of DESIGN.md §3: each with its sides, in their articles' order."""
-    where, params = ("WHERE d.kind = :kind", {"kind": kind}) if kind else ("", {})
+    clauses, params = [], {}
+    if kind:
+        clauses.append("d.kind = :kind")
+        params["kind"] = kind
+    if incident:
+        clauses.append("d.incident_id = :incident")
+        params["incident"] = incident
+    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
     with db.read() as conn:
         disputes = conn.execute(text(
             f"SELECT d.id, d.kind, d.about, d.category, d.incident_id FROM disputes d {where}"
@@ -125,5 +133,5 @@ def get_incident(db: Database, incident_id: str) -> dict[str, Any] | None:
                 " FROM incident_reports r JOIN articles a ON a.id = r.article_id"
                 " LEFT JOIN events e ON e.article_id = r.article_id AND e.id = r.event_id"
                 " WHERE r.incident_id = :i ORDER BY a.published, a.seq, r.event_id"), {"i": incident_id}).mappings()]
-    incident["disputes"] = [d for d in list_disputes(db) if d.get("incident") == incident_id]
+    incident["disputes"] = list_disputes(db, incident=incident_id)
     return incident
