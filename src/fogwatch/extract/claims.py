@@ -45,6 +45,10 @@ _WEAK_VERBS = frozenset({"put", "find", "show", "count", "record", "document", "
                          "predict", "warn", "argue", "maintain", "expect", "fear", "think", "believe",
                          "assume", "appear", "seem", "hint", "imply", "charge", "blame", "acknowledge",
                          "admit", "conclude", "testify", "observe", "emphasise", "emphasize", "stress"})
+# Verbs of inference rather than speech: their subject may be a thing ("the influx suggests …"),
+# which leaves the claim in the outlet's voice. Every other cue's subject is a speaker.
+_INFERENCE_VERBS = frozenset({"suggest", "indicate", "show", "reveal", "find", "mean", "imply", "put",
+                              "estimate", "appear", "seem", "point", "prove", "signal"})
 # Weak verbs that report with a report-noun subject alone ("estimates put the number at …").
 _REPORT_SUBJECT_VERBS = frozenset({"put", "show", "indicate", "estimate", "find", "count", "record",
                                    "document", "reveal"})
@@ -63,6 +67,7 @@ class ClaimLexicon:
     pronouns: frozenset[str]
     publish_verbs: frozenset[str]
     attitude_stance: dict[str, str]
+    colon_labels: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -78,6 +83,7 @@ def lexicon() -> ClaimLexicon:
         pronouns=frozenset(data["pronouns"]),
         publish_verbs=frozenset(data["publish_verbs"]),
         attitude_stance={verb: stance for stance, verbs in data["attitude_verbs"].items() for verb in verbs},
+        colon_labels=frozenset(data["colon_labels"]),
     )
 
 
@@ -187,7 +193,31 @@ def _attributions(sent: SpacySpan, lex: ClaimLexicon) -> list[_Found]:
                             answers=_answers(token, lex), weak=source_span is None))
     if not found:
         found.extend(_adverb_cues(sent, lex))
+    if not found:
+        colon = _colon_cue(sent, lex)
+        if colon is not None:
+            found.append(colon)
     return found
+
+
+_NAME_POS = frozenset({"PROPN", "NOUN", "DET", "ADJ", "PART", "CCONJ", "ADP", "PUNCT"})
+
+
+def _colon_cue(sent: SpacySpan, lex: ClaimLexicon) -> _Found | None:
+    """'Hamas: hospital was not a target', 'Poll: Clinton ties Trump' — a short name before a
+    colon that opens the sentence (a headline's or a lead-in's attribution)."""
+    tokens = list(sent)
+    colon = next((t for t in tokens[:9] if t.text == ":"), None)
+    if colon is None or colon.i == sent.start or colon.i + 2 >= sent.end:
+        return None
+    name = tokens[:colon.i - sent.start]
+    if not any(t.pos_ == "PROPN" or t.ent_type_ in _SPEAKER_ENTS or t.lemma_.lower() in lex.report_nouns
+               or t.lemma_.lower() in lex.anonymous_heads for t in name):
+        return None
+    if any(t.pos_ not in _NAME_POS for t in name) or any(t.lower_ in lex.colon_labels for t in name) \
+            or any(t.like_num or t.ent_type_ in ("DATE", "TIME") for t in name):
+        return None
+    return _Found(colon.i, colon.i + 1, (sent.start, colon.i), (colon.i + 1, sent.end), "assert")
 
 
 def _phrase_cue(token: Token, lex: ClaimLexicon) -> _Found | None:
@@ -345,7 +375,9 @@ def _rest_of_sentence(sent: SpacySpan, cut_start: int, cut_end: int) -> tuple[in
 
 def _claim(doc: Doc, sent: SpacySpan, found: _Found, actors: list[ActorMention],
            earlier: list[ClaimMention], lex: ClaimLexicon, ctx: Context) -> ClaimMention:
-    source = _resolve_source(doc, found.source_tokens, actors, earlier, lex)
+    cue_lemma = doc[found.cue_end - 1].lemma_.lower()
+    speaking = found.cue_end - found.cue_start > 1 or cue_lemma not in _INFERENCE_VERBS
+    source = _resolve_source(doc, found.source_tokens, actors, earlier, lex, speaking)
     if source.kind == "outlet":  # the subject is no speaker ("the influx … suggests"): the outlet hedges
         source = _outlet(ctx)
     start, end = _char_span(doc, *found.content)
@@ -363,7 +395,9 @@ def _claim(doc: Doc, sent: SpacySpan, found: _Found, actors: list[ActorMention],
 
 
 def _resolve_source(doc: Doc, tokens: tuple[int, int] | None, actors: list[ActorMention],
-                    earlier: list[ClaimMention], lex: ClaimLexicon) -> Source:
+                    earlier: list[ClaimMention], lex: ClaimLexicon, speaking: bool = False) -> Source:
+    """The source of a cue's subject (or object, for "according to X"). `speaking`: the cue is a
+    verb of speech, so any noun phrase it has is the speaker, known to us or not."""
     if tokens is None:
         return Source("anonymous")
     span = doc[tokens[0]:tokens[1]]
@@ -393,8 +427,8 @@ def _resolve_source(doc: Doc, tokens: tuple[int, int] | None, actors: list[Actor
         if e - s > 120:  # a clause parsed as the subject: keep the actor's own span
             text, s, e = best.text, best.start, best.end
         return _from_actor(best, s, e, text)
-    if speaker_head:
-        kind = "named" if head.ent_type_ in ("PERSON", "ORG") else "anonymous"
+    if speaker_head or (speaking and head.pos_ in ("PROPN", "NOUN", "PRON", "NUM")):
+        kind = "named" if head.ent_type_ in ("PERSON", "ORG") or head.pos_ == "PROPN" else "anonymous"
         return Source(kind, text, start, start + len(text), name=text if kind == "named" else None)  # type: ignore[arg-type]
     return Source("outlet")
 
