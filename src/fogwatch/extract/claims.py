@@ -49,6 +49,9 @@ _WEAK_VERBS = frozenset({"put", "find", "show", "count", "record", "document", "
 # which leaves the claim in the outlet's voice. Every other cue's subject is a speaker.
 _INFERENCE_VERBS = frozenset({"suggest", "indicate", "show", "reveal", "find", "mean", "imply", "put",
                               "estimate", "appear", "seem", "point", "prove", "signal"})
+# Verbs that report only next to a quotation ('"…," he continued'); otherwise they are ordinary
+# verbs ("the army continued to shell the town").
+_QUOTE_VERBS = frozenset({"continue"})
 # Weak verbs that report with a report-noun subject alone ("estimates put the number at …").
 _REPORT_SUBJECT_VERBS = frozenset({"put", "show", "indicate", "estimate", "find", "count", "record",
                                    "document", "reveal"})
@@ -68,6 +71,7 @@ class ClaimLexicon:
     publish_verbs: frozenset[str]
     attitude_stance: dict[str, str]
     colon_labels: frozenset[str]
+    speaker_nouns: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -84,6 +88,7 @@ def lexicon() -> ClaimLexicon:
         publish_verbs=frozenset(data["publish_verbs"]),
         attitude_stance={verb: stance for stance, verbs in data["attitude_verbs"].items() for verb in verbs},
         colon_labels=frozenset(data["colon_labels"]),
+        speaker_nouns=frozenset(data["speaker_nouns"]),
     )
 
 
@@ -109,8 +114,11 @@ def extract_claims(doc: Doc, ctx: Context) -> list[ClaimMention]:
     inside = False  # inside a quotation at the start of the sentence
     lead_in: Source | None = None  # a sentence ending "… described it:" introduces a quotation
     sentences = all_sentences(doc)
+    actor_tokens = _actor_tokens(doc, actors)
     for index, sent in enumerate(sentences):
-        found = _attributions(sent, lex)
+        if inside and _new_paragraph(doc, sent) and sent.text.lstrip()[:1] not in _OPEN_QUOTES:
+            inside, quote_source = False, None  # a paragraph that does not reopen the quotation ends it
+        found = _attributions(sent, lex, inside, actor_tokens)
         if any(not f.weak for f in found):
             found = [f for f in found if not f.weak]
         made: list[ClaimMention] = []
@@ -140,7 +148,21 @@ def extract_claims(doc: Doc, ctx: Context) -> list[ClaimMention]:
 
 # -- finding attributions in one sentence ----------------------------------------------------------
 
-def _attributions(sent: SpacySpan, lex: ClaimLexicon) -> list[_Found]:
+def _actor_tokens(doc: Doc, actors: list[ActorMention]) -> frozenset[int]:
+    """Indices of the tokens inside an actor mention: such a token heading a subject is a speaker."""
+    out: set[int] = set()
+    for actor in actors:
+        span = doc.char_span(actor.start, actor.end, alignment_mode="expand")
+        if span is not None:
+            out.update(range(span.start, span.end))
+    return frozenset(out)
+
+
+def _attributions(sent: SpacySpan, lex: ClaimLexicon, inside: bool = False,
+                  actor_tokens: frozenset[int] = frozenset()) -> list[_Found]:
+    """The sentence's attributions. A cue inside quotation marks (`inside`: the sentence starts
+    inside one) is the quoted speaker's own words ("“I think they lied,” he said"), part of the
+    quotation's claim rather than a new one."""
     found: list[_Found] = []
     for token in sent:
         phrase = _phrase_cue(token, lex)
@@ -150,15 +172,20 @@ def _attributions(sent: SpacySpan, lex: ClaimLexicon) -> list[_Found]:
         stance = lex.verb_stance.get(token.lemma_.lower())
         if stance is None and token.lemma_.lower() in lex.publish_verbs and _publishes_report(token, lex):
             stance = "assert"
-        if stance is None and token.lemma_.lower() in lex.attitude_stance and _speaker_subject(token, lex) \
-                and any(c.dep_ in _CONTENT_DEPS for c in token.children) and not _in_quotation(token, sent):
+        if stance is None and token.lemma_.lower() in lex.attitude_stance and _speaker_subject(token, lex, actor_tokens) \
+                and any(c.dep_ in _CONTENT_DEPS for c in token.children):
             stance = lex.attitude_stance[token.lemma_.lower()]
         if stance is None or token.pos_ not in ("VERB", "AUX") or token.dep_ in ("amod", "compound"):
+            continue
+        if _in_quotation(token, sent, inside):
+            continue
+        if token.lemma_.lower() in _QUOTE_VERBS and not (_introduces_quotation(token, sent) or _after_quotation(token)):
             continue
         subject = _subject(token)
         own_subject = subject is not None and subject.head == token
         lemma = token.lemma_.lower()
-        attitude = lemma in lex.attitude_stance and lemma not in lex.verb_stance
+        attitude = lemma in lex.attitude_stance and (
+            lemma not in lex.verb_stance or _speaker_subject(token, lex, actor_tokens))
         if not attitude and lemma in _WEAK_VERBS and not _has_clause(token) and not _introduces_quotation(token, sent) and not (
             lemma in _REPORT_SUBJECT_VERBS and subject is not None and subject.lemma_.lower() in lex.report_nouns
         ):
@@ -167,6 +194,12 @@ def _attributions(sent: SpacySpan, lex: ClaimLexicon) -> list[_Found]:
                 and not subject.ent_type_:
             continue  # "Conflicting reports are …" misparsed with "reports" as the verb
         nested = any(f.content[0] <= token.i < f.content[1] for f in found if f.source_tokens)
+        if nested and attitude and lemma not in lex.verb_stance:
+            continue  # "vowed to fight until the forces agreed to …": part of what is reported
+        hedged = next((lex.adverb_stance[c.lower_] for c in token.children
+                       if c.dep_ == "advmod" and c.lower_ in lex.adverb_stance), None)
+        if hedged is not None and stance == "assert":
+            stance = hedged  # "have reportedly urged": the outlet hedges what the source did
         if nested and (not own_subject or subject.lower_ in lex.answered_nouns or subject.lower_ in lex.pronouns):
             parent = next(f for f in reversed(found) if f.source_tokens and f.content[0] <= token.i < f.content[1])
             if stance == "deny" and token.dep_ == "conj" and token.head.lemma_.lower() not in lex.verb_stance:
@@ -293,25 +326,43 @@ def _introduces_quotation(verb: Token, sent: SpacySpan) -> bool:
     return False
 
 
-def _in_quotation(token: Token, sent: SpacySpan) -> bool:
+def _new_paragraph(doc: Doc, sent: SpacySpan) -> bool:
+    before = text_of(doc)[max(sent.start_char - 4, 0):sent.start_char]
+    return sent.start_char == 0 or "\n" in before
+
+
+def _after_quotation(verb: Token) -> bool:
+    """'"…," he continued': a closing quotation mark just before the verb's subject."""
+    doc = verb.doc
+    for token in doc[max(verb.i - 4, 0):verb.i]:
+        if token.text[:1] in _CLOSE_QUOTES and token.text != "’":
+            return True
+    return False
+
+
+def _in_quotation(token: Token, sent: SpacySpan, inside: bool = False) -> bool:
     """Whether a token stands inside quotation marks in its sentence ("I saw the smoke," he said):
     an attitude there belongs to the quoted speaker's words, not to a new attribution."""
     before = text_of(token.doc)[sent.start_char:token.idx]
-    return _inside_after(before, False)
+    return _inside_after(before, inside)
 
 
 _SPEAKER_ENTS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 
 
-def _speaker_subject(verb: Token, lex: ClaimLexicon) -> bool:
+def _speaker_subject(verb: Token, lex: ClaimLexicon, actor_tokens: frozenset[int] = frozenset()) -> bool:
     """Whether the verb's subject can hold a view: a personal pronoun, a person, an organisation,
-    a people or a state."""
+    a people or a state, a group of people, an actor."""
     subject = _subject(verb)
     if subject is None:
         return False
     if subject.lower_ in lex.pronouns and subject.lower_ not in ("it", "which"):
         return True
-    if subject.ent_type_ in _SPEAKER_ENTS:
+    if subject.ent_type_ in _SPEAKER_ENTS or subject.i in actor_tokens:
+        return True
+    if subject.pos_ == "PROPN" and not subject.ent_type_:
+        return True
+    if subject.lower_ in lex.speaker_nouns or subject.lemma_.lower() in lex.speaker_nouns:
         return True
     return subject.lemma_.lower() in lex.anonymous_heads and subject.lower_ not in lex.report_nouns
 
