@@ -115,3 +115,60 @@ def test_denial_hung_on_the_reported_clause_is_the_reporters(nlp):
     denial = next(c for c in claims if c.stance == "deny")
     assert "minister" in (denial.source.text or "")
     assert denial.responds_to is claims[0]
+
+
+# -- speakers we know nothing about, headlines, quotations ------------------------------------------
+
+def test_unknown_subject_of_a_speech_verb_is_the_speaker(nlp):
+    claims, _ = claims_of(nlp, "Corporal Hadiza Bello said the checkpoint had been abandoned before dawn. "
+                               "Most of the villagers said they would not return.")
+    sources = [(c.source.kind, c.source.text) for c in claims]
+    assert ("named", "Corporal Hadiza Bello") in sources
+    assert ("anonymous", "Most of the villagers") in sources
+
+
+def test_according_to_a_document_is_attributed(nlp):
+    (claim,), _ = claims_of(nlp, "The convoy was delayed for three days, according to a leaked memo.")
+    assert claim.source.kind != "outlet" and claim.source.text == "a leaked memo"
+
+
+def test_inference_verb_with_a_thing_subject_stays_the_outlets(nlp):
+    (claim,), _ = claims_of(nlp, "The influx of displaced families suggests the fighting has spread north.")
+    assert claim.source.kind == "outlet" and claim.stance == "hedge"
+
+
+def test_headline_colon_names_the_speaker(nlp):
+    claims, _ = claims_of(nlp, "Kurdish commander: the dam is back under our control.\n\nUPDATE: the road has reopened.")
+    assert [(c.source.text, c.cue.text) for c in claims if c.cue] == [("Kurdish commander", ":")]
+
+
+def test_cue_inside_a_quotation_belongs_to_the_quotation(nlp):
+    claims, _ = claims_of(nlp, "“I think they shelled the market on purpose,” the mayor said.")
+    assert len(claims) == 1 and claims[0].cue.text == "said" and claims[0].source.text == "the mayor"
+
+
+def test_continued_reports_only_next_to_a_quotation(nlp):
+    claims, _ = claims_of(nlp, "“We will hold the bridge,” the spokesman continued. "
+                               "The army continued to shell the eastern districts.")
+    assert [c.cue.text for c in claims if c.cue] == ["continued"]
+    assert claims[0].source.text == "the spokesman"
+
+
+def test_new_paragraph_closes_an_unclosed_quotation(nlp):
+    text = ('The envoy urged both sides "to stop the shelling at once.\n'
+            "The rebel council vowed to keep fighting until the army withdrew.")
+    claims, _ = claims_of(nlp, text)
+    assert any(c.cue and c.cue.text == "vowed" and c.source.text == "The rebel council" for c in claims)
+
+
+def test_reportedly_hedges_what_a_source_did(nlp):
+    claims, _ = claims_of(nlp, "Militia leaders have reportedly urged residents to leave the town.")
+    urged = [c for c in claims if c.cue and c.cue.text == "urged"]
+    assert urged and urged[0].stance == "hedge" and urged[0].source.text.startswith("Militia leaders")
+
+
+def test_attitude_adjective_with_a_speaker(nlp):
+    claims, _ = claims_of(nlp, "The aid agencies are confident that the corridor will open this week.")
+    assert any(c.source.text == "The aid agencies" for c in claims)
+    claims, _ = claims_of(nlp, "The road is clear of mines after the weekend.")
+    assert all(c.source.kind == "outlet" for c in claims)

@@ -49,6 +49,8 @@ _WEAK_VERBS = frozenset({"put", "find", "show", "count", "record", "document", "
 # which leaves the claim in the outlet's voice. Every other cue's subject is a speaker.
 _INFERENCE_VERBS = frozenset({"suggest", "indicate", "show", "reveal", "find", "mean", "imply", "put",
                               "estimate", "appear", "seem", "point", "prove", "signal"})
+# Weak verbs whose object is a thing counted or kept, not something said ("the army recorded 20 …").
+_THING_VERBS = _INFERENCE_VERBS | {"count", "record", "document", "update", "post", "publish", "cite", "quote"}
 # Verbs that report only next to a quotation ('"…," he continued'); otherwise they are ordinary
 # verbs ("the army continued to shell the town").
 _QUOTE_VERBS = frozenset({"continue"})
@@ -71,6 +73,7 @@ class ClaimLexicon:
     publish_verbs: frozenset[str]
     attitude_stance: dict[str, str]
     colon_labels: frozenset[str]
+    adjective_stance: dict[str, str]
     speaker_nouns: frozenset[str]
 
 
@@ -88,6 +91,7 @@ def lexicon() -> ClaimLexicon:
         publish_verbs=frozenset(data["publish_verbs"]),
         attitude_stance={verb: stance for stance, verbs in data["attitude_verbs"].items() for verb in verbs},
         colon_labels=frozenset(data["colon_labels"]),
+        adjective_stance={adj: stance for stance, adjs in data["attitude_adjectives"].items() for adj in adjs},
         speaker_nouns=frozenset(data["speaker_nouns"]),
     )
 
@@ -128,7 +132,8 @@ def extract_claims(doc: Doc, ctx: Context) -> list[ClaimMention]:
         if not made:
             source = None
             if inside or text[:1] in _OPEN_QUOTES:
-                source = quote_source or lead_in or _next_sentence_source(sentences, index, actors, claims, lex, doc, ctx)
+                source = quote_source or lead_in or _next_sentence_source(
+                    sentences, index, actors, claims, lex, doc, _inside_after(text, inside))
             if source is not None:
                 made.append(_whole_sentence_claim(sent, source, "assert"))
             elif _has_figure(sent, figures):
@@ -175,6 +180,8 @@ def _attributions(sent: SpacySpan, lex: ClaimLexicon, inside: bool = False,
         if stance is None and token.lemma_.lower() in lex.attitude_stance and _speaker_subject(token, lex, actor_tokens) \
                 and any(c.dep_ in _CONTENT_DEPS for c in token.children):
             stance = lex.attitude_stance[token.lemma_.lower()]
+        if stance is None and token.lemma_ == "be" and _speaker_subject(token, lex, actor_tokens):
+            stance = _adjective_stance(token, lex)
         if stance is None or token.pos_ not in ("VERB", "AUX") or token.dep_ in ("amod", "compound"):
             continue
         if _in_quotation(token, sent, inside):
@@ -186,6 +193,9 @@ def _attributions(sent: SpacySpan, lex: ClaimLexicon, inside: bool = False,
         lemma = token.lemma_.lower()
         attitude = lemma in lex.attitude_stance and (
             lemma not in lex.verb_stance or _speaker_subject(token, lex, actor_tokens))
+        if lemma in _WEAK_VERBS and lemma not in _THING_VERBS and _speaker_subject(token, lex, actor_tokens) \
+                and any(c.dep_ in _CONTENT_DEPS for c in token.children):
+            attitude = True  # "He described the field as 'all very good'": a speaker needs no clause
         if not attitude and lemma in _WEAK_VERBS and not _has_clause(token) and not _introduces_quotation(token, sent) and not (
             lemma in _REPORT_SUBJECT_VERBS and subject is not None and subject.lemma_.lower() in lex.report_nouns
         ):
@@ -350,10 +360,19 @@ def _in_quotation(token: Token, sent: SpacySpan, inside: bool = False) -> bool:
 _SPEAKER_ENTS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 
 
+def _adjective_stance(verb: Token, lex: ClaimLexicon) -> str | None:
+    """'X is optimistic that …': the stance of an attitude adjective complementing 'be'."""
+    for child in verb.children:
+        if child.dep_ == "acomp" and child.lower_ in lex.adjective_stance:
+            return lex.adjective_stance[child.lower_]
+    return None
+
+
 def _speaker_subject(verb: Token, lex: ClaimLexicon, actor_tokens: frozenset[int] = frozenset()) -> bool:
     """Whether the verb's subject can hold a view: a personal pronoun, a person, an organisation,
-    a people or a state, a group of people, an actor."""
-    subject = _subject(verb)
+    a people or a state, a group of people, an actor. In the passive the agent is the subject
+    ("opposed by the U.S.")."""
+    subject = _passive_agent(verb) or _subject(verb)
     if subject is None:
         return False
     if subject.lower_ in lex.pronouns and subject.lower_ not in ("it", "which"):
@@ -478,7 +497,7 @@ def _resolve_source(doc: Doc, tokens: tuple[int, int] | None, actors: list[Actor
         if e - s > 120:  # a clause parsed as the subject: keep the actor's own span
             text, s, e = best.text, best.start, best.end
         return _from_actor(best, s, e, text)
-    if speaker_head or (speaking and head.pos_ in ("PROPN", "NOUN", "PRON", "NUM")):
+    if speaker_head or (speaking and head.pos_ in ("PROPN", "NOUN", "PRON", "NUM", "ADJ", "DET")):
         kind = "named" if head.ent_type_ in ("PERSON", "ORG") or head.pos_ == "PROPN" else "anonymous"
         return Source(kind, text, start, start + len(text), name=text if kind == "named" else None)  # type: ignore[arg-type]
     return Source("outlet")
@@ -594,14 +613,15 @@ def _inside_after(text: str, inside: bool) -> bool:
 
 
 def _next_sentence_source(sentences: list[SpacySpan], index: int, actors: list[ActorMention],
-                          earlier: list[ClaimMention], lex: ClaimLexicon, doc: Doc, ctx: Context) -> Source | None:
-    """A quotation attributed in the next sentence ('"…," SOHR sources added.' split in two)."""
+                          earlier: list[ClaimMention], lex: ClaimLexicon, doc: Doc, open_after: bool) -> Source | None:
+    """A quotation attributed in the next sentence ('"…," SOHR sources added.' split in two);
+    `open_after`: the quotation runs on into it, whose cues inside the marks are not its speaker's."""
     if index + 1 >= len(sentences):
         return None
     following = sentences[index + 1]
     if len(following) > 12:
         return None
-    for found in _attributions(following, lex):
+    for found in _attributions(following, lex, open_after):
         if found.source_tokens is not None:
             source = _resolve_source(doc, found.source_tokens, actors, earlier, lex)
             return None if source.kind == "outlet" else source
