@@ -241,6 +241,21 @@ def test_same_place_date_and_type_make_one_incident() -> None:
     assert incident.place.name == "Qasr Bahri" and incident.actor_countries == {"SDN"}
 
 
+def test_reports_dated_only_by_publication() -> None:
+    """Two undated reports of a town two days apart are two incidents (a city shelled daily); an
+    undated report two days after a dated one can tell of it, one published before it cannot."""
+    monday = record("a", "Outlet A", "2024-06-03", place=TOWN_A)
+    wednesday = record("b", "Outlet B", "2024-06-05", place=TOWN_A)
+    assert len(group_incidents(refs(monday, wednesday))) == 2
+    tuesday = record("c", "Outlet C", "2024-06-04", place=TOWN_A)
+    assert len(group_incidents(refs(monday, tuesday))) == 1
+    dated = record("d", "Outlet D", "2024-06-03", place=TOWN_A, time="2024-06-03")
+    later = record("e", "Outlet E", "2024-06-05", place=TOWN_A)
+    assert len(group_incidents(refs(dated, later))) == 1
+    before = record("f", "Outlet F", "2024-06-02", place=TOWN_A)
+    assert len(group_incidents(refs(before, dated))) == 2
+
+
 def test_far_apart_or_a_week_apart_or_another_type_make_separate_incidents() -> None:
     base = record("a", "Outlet A", "2024-06-03", place=TOWN_A, time="2024-06-02")
     far = record("b", "Outlet B", "2024-06-03", place=TOWN_FAR, time="2024-06-02")

@@ -32,6 +32,10 @@ MAX_KM = 50.0
 # 3 days: the demo's market shelling (Sunday) is reported on Monday, Tuesday and Wednesday as the toll
 # rises; a week apart is another event.
 WINDOW_DAYS = 3
+# Two reports dated only by their publication: a day apart at most. The publication date says when
+# the news broke, not when the strike happened, and a city shelled daily has a new incident each day.
+# One such report beside a dated one may tell of it up to WINDOW_DAYS later, never before it.
+UNDATED_WINDOW_DAYS = 1
 # A time wider than this ("earlier this month", "since April") says little about when the reported
 # incident happened: the event is dated by its article's publication instead.
 MAX_EVENT_SPAN_DAYS = 14
@@ -144,6 +148,7 @@ class EventRef:
     negated: bool = False
     hypothetical: bool = False
     historical: bool = False
+    undated: bool = False  # dated by its article's publication, for want of a time of its own
 
     @property
     def ref(self) -> tuple[str, str]:
@@ -244,12 +249,15 @@ def event_refs(record: dict[str, Any]) -> list[EventRef]:
         answering += [f.claim.id for f in figures if f.claim]
         denials = tuple(dict.fromkeys(d for cid in answering for d in answered.get(cid, [])))
         place = by_id["places"].get(event.get("place") or "") or {}
-        start, end = _event_dates(by_id["times"].get(event.get("time") or ""), published)
+        time = by_id["times"].get(event.get("time") or "")
+        start, end = _event_dates(time, published)
+        undated = published is not None and (start, end) == (published, published) \
+            and _date((time or {}).get("from")) != published
         acled = event.get("acled") or {}
         out.append(EventRef(
             article_id=header["id"], event_id=event["id"], published=published, outlet=header.get("outlet"),
             type=event.get("type"), acled_event_type=acled.get("event_type"),
-            acled_sub_event_type=acled.get("sub_event_type"), date_from=start, date_to=end,
+            acled_sub_event_type=acled.get("sub_event_type"), date_from=start, date_to=end, undated=undated,
             place_name=place.get("name"), place_country=place.get("country") or fallback_country,
             place_lat=place.get("lat"), place_lon=place.get("lon"), place_feature=place.get("feature"),
             place_admin1=place.get("admin1"), context_lat=context.get("lat"), context_lon=context.get("lon"),
@@ -373,6 +381,13 @@ def _means_compatible(event: EventRef, incident: Incident) -> bool:
     return mine is None or not theirs or mine in theirs
 
 
+def _reported_before(undated: EventRef, dated: EventRef) -> bool:
+    """A report dated only by its publication tells of something that happened on or before that
+    day: it cannot be an event dated after it."""
+    return undated.undated and not dated.undated and undated.published is not None \
+        and dated.date_from is not None and dated.date_from > undated.published
+
+
 def _gap_days(a: EventRef, b: EventRef) -> int | None:
     if a.date_from is None or b.date_from is None:
         return None
@@ -472,7 +487,9 @@ def match_cost(event: EventRef, incident: Incident, *, max_km: float = MAX_KM, w
     if not event.current or not _types_compatible(event, anchor) or not _means_compatible(event, incident):
         return None
     gap = _gap_days(event, anchor)
-    if gap is None or gap > window_days:
+    if gap is None or gap > (min(window_days, UNDATED_WINDOW_DAYS) if event.undated and anchor.undated else window_days):
+        return None
+    if _reported_before(event, anchor) or _reported_before(anchor, event):
         return None
     if event.actor_countries and incident.actor_countries and not event.actor_countries & incident.actor_countries:
         return None
