@@ -306,9 +306,10 @@ def _subject(verb: Token) -> Token | None:
     for _ in range(4):
         if current is None:
             return None
-        for child in current.children:
-            if child.dep_ in _SUBJECTS:
-                return child
+        subjects = [c for c in current.children if c.dep_ in _SUBJECTS]
+        if subjects:  # two when a dateline is parsed as one ("LONDON (Reuters) - Trump said"): the nearest
+            before = [c for c in subjects if c.i < current.i]
+            return before[-1] if before else subjects[0]
         if current.dep_ in ("conj", "advcl", "xcomp", "acl") and current.head != current:
             current = current.head
         else:
@@ -470,7 +471,7 @@ def _resolve_source(doc: Doc, tokens: tuple[int, int] | None, actors: list[Actor
     verb of speech, so any noun phrase it has is the speaker, known to us or not."""
     if tokens is None:
         return Source("anonymous")
-    span = doc[tokens[0]:tokens[1]]
+    span = doc[_after_dateline(doc, *tokens):tokens[1]]
     start, end = span.start_char, span.end_char
     head = span.root
     if head.lower_ in lex.pronouns and len(span) == 1:
@@ -501,6 +502,18 @@ def _resolve_source(doc: Doc, tokens: tuple[int, int] | None, actors: list[Actor
         kind = "named" if head.ent_type_ in ("PERSON", "ORG") or head.pos_ == "PROPN" else "anonymous"
         return Source(kind, text, start, start + len(text), name=text if kind == "named" else None)  # type: ignore[arg-type]
     return Source("outlet")
+
+
+_DASHES = frozenset({"-", "--", "—", "–"})
+
+
+def _after_dateline(doc: Doc, start: int, end: int) -> int:
+    """'LONDON (Reuters) - Donald Trump said': the parser folds a wire dateline into the subject;
+    the source starts after its dash."""
+    for token in doc[start:min(end - 1, start + 8)]:
+        if token.text in _DASHES and token.whitespace_ and token.i > start:
+            return token.i + 1
+    return start
 
 
 _IDENTIFIED_KINDS = frozenset({"organisation", "person", "country", "capital", "seat"})

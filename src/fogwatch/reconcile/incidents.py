@@ -32,13 +32,15 @@ MAX_KM = 50.0
 # 3 days: the demo's market shelling (Sunday) is reported on Monday, Tuesday and Wednesday as the toll
 # rises; a week apart is another event.
 WINDOW_DAYS = 3
-# Two reports dated only by their publication: a day apart at most. The publication date says when
-# the news broke, not when the strike happened, and a city shelled daily has a new incident each day.
-# One such report beside a dated one may tell of it up to WINDOW_DAYS later, never before it.
-UNDATED_WINDOW_DAYS = 1
-# A time wider than this ("earlier this month", "since April") says little about when the reported
-# incident happened: the event is dated by its article's publication instead.
-MAX_EVENT_SPAN_DAYS = 14
+# Two reports that both date the incident ("on Sunday"), or neither does (dated by publication): a day
+# apart at most — a city shelled daily has a new incident each day, and a dated report names the day
+# itself, however late it is published. A report dated by its publication beside a dated one may tell
+# of it up to WINDOW_DAYS later, never before it.
+SAME_DAY_SLACK = 1
+# A time wider than this ("earlier this month", "since Saturday") says little about when the reported
+# incident happened: the event is dated by its article's publication instead, and, a tally more often
+# than one incident, it joins no other article's incident.
+MAX_EVENT_SPAN_DAYS = 2
 # Features whose coordinates are a centroid, not a location: they match by name, by containment
 # (a town's admin1) or by country plus strong evidence, never by distance.
 AREA_FEATURES = frozenset({"country", "admin1", "admin", "region", "territory", "continent", "sea", "river",
@@ -149,6 +151,7 @@ class EventRef:
     hypothetical: bool = False
     historical: bool = False
     undated: bool = False  # dated by its article's publication, for want of a time of its own
+    spread: bool = False  # its time spans weeks ("since Saturday", "over the past ten days"): a tally
 
     @property
     def ref(self) -> tuple[str, str]:
@@ -253,11 +256,13 @@ def event_refs(record: dict[str, Any]) -> list[EventRef]:
         start, end = _event_dates(time, published)
         undated = published is not None and (start, end) == (published, published) \
             and _date((time or {}).get("from")) != published
+        spread = undated and _date((time or {}).get("from")) is not None
         acled = event.get("acled") or {}
         out.append(EventRef(
             article_id=header["id"], event_id=event["id"], published=published, outlet=header.get("outlet"),
             type=event.get("type"), acled_event_type=acled.get("event_type"),
             acled_sub_event_type=acled.get("sub_event_type"), date_from=start, date_to=end, undated=undated,
+            spread=spread,
             place_name=place.get("name"), place_country=place.get("country") or fallback_country,
             place_lat=place.get("lat"), place_lon=place.get("lon"), place_feature=place.get("feature"),
             place_admin1=place.get("admin1"), context_lat=context.get("lat"), context_lon=context.get("lon"),
@@ -381,6 +386,27 @@ def _means_compatible(event: EventRef, incident: Incident) -> bool:
     return mine is None or not theirs or mine in theirs
 
 
+_STATE = frozenset({"MIL", "GOV"})
+_ARMED = _STATE | {"REB"}
+
+
+def _sides_compatible(event: EventRef, incident: Incident) -> bool:
+    """One-sided violence (a strike, a shelling, an attack on civilians) has a direction: rebel
+    rockets on a government-held district are not regime air strikes on a rebel town, though both
+    hit one city on one day. When both name the armed side that acted, it must be the same side.
+    A battle (armed clash) has two sides, and reports name either: no constraint."""
+    if event.acled_sub_event_type == "Armed clash" or not incident.acled \
+            or all(sub == "Armed clash" for _, sub in incident.acled):
+        return True
+    mine = {_side(s) for s in event.actor_sectors if s in _ARMED}
+    theirs = {_side(s) for s in incident.actor_sectors if s in _ARMED}
+    return not mine or not theirs or bool(mine & theirs)
+
+
+def _side(sector: str) -> str:
+    return "state" if sector in _STATE else "nonstate"
+
+
 def _reported_before(undated: EventRef, dated: EventRef) -> bool:
     """A report dated only by its publication tells of something that happened on or before that
     day: it cannot be an event dated after it."""
@@ -487,17 +513,21 @@ def match_cost(event: EventRef, incident: Incident, *, max_km: float = MAX_KM, w
     if not event.current or not _types_compatible(event, anchor) or not _means_compatible(event, incident):
         return None
     gap = _gap_days(event, anchor)
-    if gap is None or gap > (min(window_days, UNDATED_WINDOW_DAYS) if event.undated and anchor.undated else window_days):
+    if gap is None or gap > (window_days if event.undated != anchor.undated else min(window_days, SAME_DAY_SLACK)):
         return None
     if _reported_before(event, anchor) or _reported_before(anchor, event):
         return None
     if event.actor_countries and incident.actor_countries and not event.actor_countries & incident.actor_countries:
+        return None
+    if not _sides_compatible(event, incident):
         return None
     relation = _place_relation(event, incident.place, max_km)
     if relation is None:
         return None
     kind, distance = relation
     evidence = _evidence(event, incident, max_km, groups or {})
+    if (event.spread or anchor.spread) and not evidence.same_article:
+        return None  # a tally over days or weeks is no report of one incident of another article
     if kind == "country" and not (event.type == anchor.type and evidence.strong()):
         return None
     return (gap / max(window_days, 1) + _RELATION_COST[kind] + distance - _EVIDENCE_BONUS * evidence.pieces

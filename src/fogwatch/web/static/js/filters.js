@@ -48,21 +48,25 @@ function reset() {
 }
 
 async function fillSuggestions(form) {
-  // Outlets and countries that exist in the store, as suggestions (the inputs stay free text).
-  const lists = {country: new Set(), outlet: new Set(), actor: new Set()};
+  // The outlets, countries and types present in the store (/api/stats), as suggestions; the inputs
+  // stay free text.
+  let stats;
   try {
-    const [articles, incidents] = await Promise.all([
-      api.list("articles", {}, {pageSize: 500, max: 1000}),
-      api.list("incidents", {}, {pageSize: 500, max: 1000}),
-    ]);
-    for (const a of articles.items) if (a.outlet) lists.outlet.add(a.outlet);
-    for (const i of incidents.items) if (i.country) lists.country.add(i.country);
+    stats = await api.get("stats");
   } catch (_) {
     return;  // suggestions are a convenience
   }
-  for (const [key, values] of Object.entries(lists)) {
-    if (!values.size) continue;
-    form.appendChild(h("datalist", {id: `dl-${key}`}, [...values].sort().map(v => h("option", {value: v}))));
+  const values = list => (Array.isArray(list) ? list : []).map(x => (x && typeof x === "object" ? x.value : x))
+    .filter(v => typeof v === "string" && v);
+  for (const [key, list] of [["country", stats.countries], ["outlet", stats.outlets]]) {
+    const options = values(list);
+    if (options.length) form.appendChild(h("datalist", {id: `dl-${key}`}, options.map(v => h("option", {value: v}))));
+  }
+  const present = new Set([...values(stats.event_types), ...values(stats.incident_types)]);
+  if (present.size) {
+    for (const option of inputs.type.options) {
+      if (option.value && !present.has(option.value)) option.classList.add("absent");
+    }
   }
 }
 

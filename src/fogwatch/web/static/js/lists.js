@@ -1,7 +1,7 @@
 // Tables: events, incidents, articles, each filtered by the shared filters and paged.
 
 import {h, table, fmtNumber, fmtInterval, fmtDateRange, truncate, notice} from "./dom.js";
-import {link, filters, withParams} from "./route.js";
+import {link, filtersFor, withParams} from "./route.js";
 import {typeBadge, stanceBadge, gradeBadge} from "./vocab.js";
 import * as api from "./api.js";
 import * as model from "./model.js";
@@ -66,7 +66,7 @@ function offsetOf(where) {
 
 export async function renderEvents(root, where) {
   const offset = offsetOf(where);
-  const body = await api.get("events", {...filters(where.params), limit: PAGE, offset});
+  const body = await api.get("events", {...filtersFor("events", where.params), limit: PAGE, offset});
   const items = (body.items || []).map(model.event);
   root.appendChild(h("h1", null, "Events"));
   root.appendChild(h("p", {class: "lede"}, "Each row is one event as one article reports it, with who reports it and how. ",
@@ -77,7 +77,7 @@ export async function renderEvents(root, where) {
 
 export async function renderIncidents(root, where) {
   const offset = offsetOf(where);
-  const body = await api.get("incidents", {...filters(where.params), limit: PAGE, offset});
+  const body = await api.get("incidents", {...filtersFor("incidents", where.params), limit: PAGE, offset});
   const items = (body.items || []).map(model.incident);
   root.appendChild(h("h1", null, "Incidents"));
   root.appendChild(h("p", {class: "lede"}, "Reports of one event grouped across outlets. ",
@@ -88,7 +88,7 @@ export async function renderIncidents(root, where) {
 
 export async function renderArticles(root, where) {
   const offset = offsetOf(where);
-  const body = await api.get("articles", {...filters(where.params), limit: PAGE, offset});
+  const body = await api.get("articles", {...filtersFor("articles", where.params), limit: PAGE, offset});
   const items = (body.items || []).map(model.article);
   root.appendChild(h("h1", null, "Articles"));
   root.appendChild(pager(body.total ?? items.length, offset, items.length));
@@ -96,6 +96,10 @@ export async function renderArticles(root, where) {
     {label: "Published", cell: a => a.published || "—", class: "nowrap"},
     {label: "Outlet", cell: a => h("span", {class: "outlet"}, a.outlet || "—")},
     {label: "Title", cell: a => h("a", {href: link("article", a.id), class: "article-link"}, a.title || a.id)},
-    {label: "Seen at", cell: a => String(a.raw.appearances_count ?? a.raw.appearances ?? ""), class: "num"},
+    {label: "Also at", cell: a => h("span", {class: "small"}, (a.raw.outlets || []).filter(o => o !== a.outlet).join(", ") || "—")},
+    {label: "Events · claims · figures", class: "num", cell: a => {
+      const c = a.raw.counts || {};
+      return `${c.events ?? "?"} · ${c.claims ?? "?"} · ${c.figures ?? "?"}`;
+    }},
   ], items, {class: "articles"}) : notice("No articles match the filters."));
 }

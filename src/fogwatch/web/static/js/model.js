@@ -51,28 +51,35 @@ export function incident(r) {
 export function event(r) {
   const figures = Array.isArray(r.figures) ? r.figures : [];
   const killed = figures.filter(f => f && typeof f === "object" && f.category === "killed")
-    .map(f => num(f.best)).filter(v => v != null);
+    .map(f => num(f.best ?? f.low)).filter(v => v != null);
+  const place = r.place && typeof r.place === "object" ? r.place : {};
+  const claim = r.claim && typeof r.claim === "object" ? r.claim : {};
+  const art = r.article && typeof r.article === "object" ? r.article : {};
   return {
-    articleId: pick(r, "article_id", "article"),
+    articleId: pick(r, "article_id") ?? art.id ?? (typeof r.article === "string" ? r.article : undefined),
     id: pick(r, "id", "event_id"),
     trigger: pick(r, "trigger"),
     text: pick(r, "text"),
     type: pick(r, "type"),
     mode: pick(r, "mode"),
-    acledType: pick(r, "acled_event_type", "acled.event_type"),
-    acledSub: pick(r, "acled_sub_event_type", "acled.sub_event_type"),
-    placeName: pick(r, "place_name", "place", "place.name"),
-    country: pick(r, "country", "place_country", "place.country"),
-    lat: num(pick(r, "lat", "place_lat", "place.lat")),
-    lon: num(pick(r, "lon", "place_lon", "place.lon")),
-    feature: pick(r, "place_feature", "feature", "place.feature"),
-    date: pick(r, "date", "date_from", "published"),
-    sourceName: pick(r, "source_name", "claim.source.name"),
-    sourceKind: pick(r, "source_kind", "claim.source.kind"),
-    stance: pick(r, "stance", "claim.stance"),
-    outlet: pick(r, "outlet"),
-    title: pick(r, "title"),
-    deaths: num(pick(r, "deaths", "killed", "fatalities")) ?? (killed.length ? Math.max(...killed) : null),
+    acledType: pick(r, "acled.event_type", "acled_event_type"),
+    acledSub: pick(r, "acled.sub_event_type", "acled_sub_event_type"),
+    placeName: pick(place, "name") ?? pick(r, "place_name"),
+    country: pick(place, "country") ?? pick(r, "place_country", "country"),
+    lat: num(pick(place, "lat") ?? pick(r, "place_lat", "lat")),
+    lon: num(pick(place, "lon") ?? pick(r, "place_lon", "lon")),
+    feature: pick(place, "feature") ?? pick(r, "place_feature", "feature"),
+    date: pick(r, "date", "date_from") ?? art.published,
+    dateTo: pick(r, "date_to"),
+    sourceName: pick(claim, "source.name", "source.text") ?? pick(r, "source_name"),
+    sourceKind: pick(claim, "source.kind") ?? pick(r, "source_kind"),
+    stance: pick(claim, "stance") ?? pick(r, "stance"),
+    outlet: art.outlet ?? pick(r, "outlet"),
+    title: art.title ?? pick(r, "title"),
+    actors: (r.actors || []).filter(a => a && typeof a === "object"),
+    targets: (r.targets || []).filter(a => a && typeof a === "object"),
+    figures,
+    deaths: killed.length ? Math.max(...killed) : null,
     incident: pick(r, "incident", "incident_id"),
     negated: !!r.negated, hypothetical: !!r.hypothetical, historical: !!r.historical,
     raw: r,

@@ -48,3 +48,20 @@ export function withParams(changes) {
   const query = params.toString();
   return "#/" + encodeURIComponent(page) + (id ? "/" + encodeURIComponent(id) : "") + (query ? "?" + query : "");
 }
+
+// Which shared filters each API list accepts (it answers 422 to any other parameter). `type` means
+// the PLOVER type only for events and incidents (for disputes it is the kind, for figures the
+// category), so it is sent only there.
+const ACCEPTS = {
+  events: ["date_from", "date_to", "country", "type", "outlet", "actor"],
+  incidents: ["date_from", "date_to", "country", "type", "outlet", "actor"],
+  articles: ["date_from", "date_to", "country", "outlet", "actor"],
+  disputes: ["date_from", "date_to", "country", "outlet", "actor"],
+};
+
+export function filtersFor(resource, params = current().params) {
+  const all = filters(params);
+  const out = {};
+  for (const key of ACCEPTS[resource] || []) if (all[key]) out[key] = all[key];
+  return out;
+}

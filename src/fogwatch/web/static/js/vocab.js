@@ -36,10 +36,10 @@ const AREA_RADIUS_KM = {district: 45, admin2: 45, enclave: 30, valley: 60, mount
   admin: 110, admin1: 110, territory: 150, region: 220, sea: 300};
 const NO_MARKER = new Set(["country", "continent"]);
 
-export function precision(feature, lat, lon) {
+export function precision(feature, lat, lon, country = null) {
   const f = String(feature || "").toLowerCase();
   if (NO_MARKER.has(f)) return {kind: "country"};
-  if (lat === null || lat === undefined || lon === null || lon === undefined) return {kind: "none"};
+  if (lat === null || lat === undefined || lon === null || lon === undefined) return {kind: country ? "country" : "none"};
   if (f in AREA_RADIUS_KM) return {kind: "area", radiusKm: AREA_RADIUS_KM[f]};
   if (POINT_FEATURES.has(f)) return {kind: "point"};
   return {kind: "point", uncertain: true};  // located, precision not recorded
