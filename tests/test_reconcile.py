@@ -241,6 +241,21 @@ def test_same_place_date_and_type_make_one_incident() -> None:
     assert incident.place.name == "Qasr Bahri" and incident.actor_countries == {"SDN"}
 
 
+def test_one_sided_violence_keeps_its_direction() -> None:
+    """Army shelling of an RSF-held town and RSF shelling of the army there, the same day, are two
+    incidents, whether the second report names the RSF as actor or as the army's target; a battle
+    between them is one incident whichever side each report names first."""
+    army_shells = record("a", "Outlet A", "2024-06-03", place=TOWN_A, time="2024-06-02", actors=[ARMY], targets=[CIVILIANS])
+    rsf_shells = record("b", "Outlet B", "2024-06-03", place=TOWN_A, time="2024-06-02", actors=[RSF], targets=[CIVILIANS])
+    assert len(group_incidents(refs(army_shells, rsf_shells))) == 2
+    rsf_struck = record("c", "Outlet C", "2024-06-03", place=TOWN_A, time="2024-06-02", targets=[ARMY])
+    assert len(group_incidents(refs(army_shells, rsf_struck))) == 2
+    clash = ("Battles", "Armed clash")
+    one = record("d", "Outlet D", "2024-06-03", place=TOWN_A, time="2024-06-02", actors=[ARMY], targets=[RSF], acled=clash)
+    other = record("e", "Outlet E", "2024-06-03", place=TOWN_A, time="2024-06-02", actors=[RSF], targets=[ARMY], acled=clash)
+    assert len(group_incidents(refs(one, other))) == 1
+
+
 def test_reports_dated_only_by_publication() -> None:
     """Two undated reports of a town two days apart are two incidents (a city shelled daily); an
     undated report two days after a dated one can tell of it, one published before it cannot."""

@@ -400,7 +400,14 @@ def _sides_compatible(event: EventRef, incident: Incident) -> bool:
         return True
     mine = {_side(s) for s in event.actor_sectors if s in _ARMED}
     theirs = {_side(s) for s in incident.actor_sectors if s in _ARMED}
-    return not mine or not theirs or bool(mine & theirs)
+    if mine and theirs and not mine & theirs:
+        return False
+    # the side one report has acting is the side the other has struck ("70 terrorists killed" vs
+    # "terrorist rockets kill 9"), and no acting side is shared
+    my_targets = {_side(t.sector) for t in event.targets if t.sector in _ARMED}
+    their_targets = {_side(t.sector) for e in incident.events for t in e.targets if t.sector in _ARMED}
+    reversed_ = bool(my_targets & theirs) or bool(their_targets & mine)
+    return not (reversed_ and not mine & theirs)
 
 
 def _side(sector: str) -> str:
