@@ -7,10 +7,12 @@ re-run stores what is missing without duplicating what is there.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from fogwatch.model import Article, Rejection
+from fogwatch.engine import Engine
+from fogwatch.pipeline import extract_stream
 from fogwatch.sources.meta import parse_date
 from fogwatch.sources import ReadOptions, read_sources
 from fogwatch.store import Database
@@ -20,6 +22,8 @@ from fogwatch.store.records import missing_records
 # Big enough to amortise a commit (fsync) and spaCy's batching over many articles, small enough
 # that a crash loses little work and memory stays flat on any corpus.
 BATCH_SIZE = 64
+# With several workers, batches are tasks: 32 articles keep two workers busy on small corpora too.
+PARALLEL_BATCH_SIZE = 32
 
 
 @dataclass
@@ -46,20 +50,17 @@ class IngestReport:
 Progress = Callable[[Article | Rejection, str], None]
 
 
-def extract_missing(db: Database, batch: list[Article], model: str | None, processes: int = 1) -> list[dict]:
-    """Records for the articles of a batch that have none stored yet (each text once). Parsing
-    happens outside any transaction, so a slow batch never holds the database's write lock."""
-    from fogwatch.pipeline import extract_records
-
+def _missing(db: Database, batch: list[Article], in_flight: set[str]) -> list[Article]:
+    """The articles of a batch that have no record stored yet and are not being extracted already
+    (each text once)."""
     with db.read() as conn:
         missing = missing_records(conn, sorted({a.id for a in batch}))
-    todo, seen = [], set()
+    todo = []
     for article in batch:
-        if article.id in missing and article.id not in seen:
-            seen.add(article.id)
+        if article.id in missing and article.id not in in_flight:
+            in_flight.add(article.id)
             todo.append(article)
-    chunk = max(1, -(-len(todo) // processes))  # every worker gets a share of the batch
-    return list(extract_records(todo, model, batch_size=min(32, chunk), n_process=processes)) if todo else []
+    return todo
 
 
 def ingest(
@@ -72,47 +73,54 @@ def ingest(
     extract: bool = True,
     model: str | None = None,
     processes: int = 1,
+    engine: Engine | None = None,
 ) -> IngestReport:
-    """Read, extract and store. With `extract`, each new article's record is stored in the same
-    transaction as the article, so an article is never stored without its facts."""
+    """Read, extract and store, as a stream: batches are read and sent to extraction (in this
+    process, a process pool or a Dask cluster, see `pipeline.Engine`) while earlier ones are stored.
+    With `extract`, each new article's record is stored in the same transaction as the article, so
+    an article is never stored without its facts; a re-run extracts only what is missing."""
     from fogwatch.language import model_name
 
+    engine = engine or Engine(model=model, processes=processes)
+    if engine.parallelism > 1:
+        batch_size = min(batch_size, PARALLEL_BATCH_SIZE)  # smaller tasks keep every worker busy
     report = IngestReport()
-    batch: list[Article] = []
-    model_label = model_name(model)
+    model_label = model_name(engine.model)
+    in_flight: set[str] = set()
 
-    def flush() -> None:
-        if not batch:
-            return
-        records = extract_missing(db, batch, model, processes) if extract else []
+    def batches() -> Iterator[tuple[list[Article], list[Article]]]:
+        batch: list[Article] = []
+        for item in read_sources(specs, options):
+            if isinstance(item, Rejection):
+                report.counts["failed"] += 1
+                report.failures.append(item)
+                record_rejections(db, [item])
+                if progress:
+                    progress(item, "failed")
+                continue
+            batch.append(item)
+            if len(batch) >= batch_size:
+                yield batch, (_missing(db, batch, in_flight) if extract else [])
+                batch = []
+        if batch:
+            yield batch, (_missing(db, batch, in_flight) if extract else [])
+
+    for batch, records in extract_stream(batches(), engine):
         report.extracted.extend(r["article"]["id"] for r in records)
         for article, outcome in zip(batch, store_articles(db, batch, records, model_label)):
             report.counts[outcome] += 1
             if progress:
                 progress(article, outcome)
-        batch.clear()
-
-    for item in read_sources(specs, options):
-        if isinstance(item, Rejection):
-            report.counts["failed"] += 1
-            report.failures.append(item)
-            record_rejections(db, [item])
-            if progress:
-                progress(item, "failed")
-            continue
-        batch.append(item)
-        if len(batch) >= batch_size:
-            flush()
-    flush()
+        in_flight.difference_update(r["article"]["id"] for r in records)
     if report.extracted:
         from fogwatch.reconcile.run import reconcile
 
-        report.reconciled = reconcile(db, report.extracted)
+        report.reconciled = reconcile(db, list(dict.fromkeys(report.extracted)))
     return report
 
 
 def reprocess(db: Database, *, everything: bool = False, model: str | None = None,
-              batch_size: int = BATCH_SIZE, progress: Progress | None = None) -> int:
+              batch_size: int = BATCH_SIZE, progress: Progress | None = None, engine: Engine | None = None) -> int:
     """(Re-)extract stored articles: those without a record, or all of them (after a model or
     rule change). Each batch replaces its records in one transaction."""
     from sqlalchemy import text
@@ -131,7 +139,7 @@ def reprocess(db: Database, *, everything: bool = False, model: str | None = Non
         articles = [Article(text=r["text"], title=r["title"], outlet=r["outlet"], url=r["url"],
                             published=parse_date(r["published"]), language=r["language"],
                             source_id=r["source_id"], id=r["id"]) for r in rows[start:start + batch_size]]
-        records = list(extract_records(articles, model))
+        records = list(extract_records(articles, model, engine=engine))
         with db.write() as conn:
             done += write_records(conn, records, model_name(model), now())
         if progress:

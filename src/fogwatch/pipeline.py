@@ -1,9 +1,16 @@
 """sources → language → extract (→ store): the one path every command uses to turn articles into
 records.
 
-With several processes, each worker parses *and* extracts its batch and returns only the records:
-spaCy's own `n_process` would send every parsed Doc back to the parent and leave all extraction
-to one process, which made two processes slower per core than one.
+Extraction is a stream of batches through one of three engines, chosen by `Engine`:
+
+- in this process;
+- a pool of forked worker processes (`processes`), created once per stream;
+- a Dask cluster (`dask` address, or `workers` for a local cluster started for the run).
+
+Each worker parses *and* extracts its batch and returns only the records: spaCy's own `n_process`
+would send every parsed Doc back to the parent and leave all extraction to one process. A bounded
+number of batches is in flight per worker, so memory stays flat whatever the corpus size, and
+results come back in input order.
 """
 
 from __future__ import annotations
@@ -11,9 +18,11 @@ from __future__ import annotations
 import multiprocessing
 from collections import deque
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from itertools import islice
-from typing import Any
+from typing import Any, Generic, TypeVar
 
+from fogwatch.engine import Engine
 from fogwatch.extract import run_extractors
 from fogwatch.language import load
 from fogwatch.model import Article
@@ -25,17 +34,21 @@ BATCH_SIZE = 32
 # Batches in flight per worker: enough to keep every worker busy, few enough to bound memory.
 WINDOW_PER_WORKER = 2
 
-_worker_model: str | None = None
+T = TypeVar("T")
 
 
-def _records_of(batch: list[Article], model: str | None) -> list[dict[str, Any]]:
+def records_of(batch: list[Article], model: str | None) -> list[dict[str, Any]]:
+    """Parse and extract one batch (in whichever process runs it)."""
     nlp = load(model)
     docs = nlp.pipe([a.text for a in batch], batch_size=len(batch) or 1)
     return [build_record(run_extractors(doc, article)) for doc, article in zip(docs, batch)]
 
 
+_worker_model: str | None = None
+
+
 def _work(batch: list[Article]) -> list[dict[str, Any]]:
-    return _records_of(batch, _worker_model)
+    return records_of(batch, _worker_model)
 
 
 def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -44,23 +57,86 @@ def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
         yield batch
 
 
-def extract_records(
-    articles: Iterable[Article], model: str | None = None, *, batch_size: int = BATCH_SIZE, n_process: int = 1
-) -> Iterator[dict[str, Any]]:
-    """The record of each article, in input order."""
-    if n_process <= 1:
-        for batch in _batches(articles, batch_size):
-            yield from _records_of(batch, model)
+class _Window(Generic[T]):
+    """Futures in input order, at most `size` in flight."""
+
+    def __init__(self, size: int) -> None:
+        self.size = max(size, 1)
+        self.pending: deque[tuple[T, Any]] = deque()
+
+    def push(self, tag: T, future: Any) -> bool:
+        self.pending.append((tag, future))
+        return len(self.pending) >= self.size
+
+    def pop(self, result) -> tuple[T, list[dict[str, Any]]]:
+        tag, future = self.pending.popleft()
+        return tag, result(future)
+
+
+def extract_stream(items: Iterable[tuple[T, list[Article]]], engine: Engine = Engine()
+                   ) -> Iterator[tuple[T, list[dict[str, Any]]]]:
+    """For each (tag, articles) the records of those articles, in input order. The tag travels
+    with its batch (ingest uses it for the whole batch the articles came from)."""
+    if engine.dask or engine.workers:
+        yield from _dask_stream(items, engine)
+        return
+    if engine.processes <= 1:
+        for tag, articles in items:
+            yield tag, records_of(articles, engine.model) if articles else []
         return
     global _worker_model
-    _worker_model = model
-    load(model)  # loaded once here; forked workers share it copy-on-write
+    _worker_model = engine.model
+    load(engine.model)  # loaded once here; forked workers share it copy-on-write
     context = multiprocessing.get_context("fork")
-    with context.Pool(n_process) as pool:
-        pending: deque = deque()
-        for batch in _batches(articles, batch_size):
-            pending.append(pool.apply_async(_work, (batch,)))
-            if len(pending) >= n_process * WINDOW_PER_WORKER:
-                yield from pending.popleft().get()
-        while pending:
-            yield from pending.popleft().get()
+    window: _Window[T] = _Window(engine.processes * WINDOW_PER_WORKER)
+    with context.Pool(engine.processes) as pool:
+        for tag, articles in items:
+            if window.push(tag, pool.apply_async(_work, (articles,)) if articles else None):
+                yield window.pop(lambda f: f.get() if f is not None else [])
+        while window.pending:
+            yield window.pop(lambda f: f.get() if f is not None else [])
+
+
+@contextmanager
+def dask_client(engine: Engine):
+    """A client of the given scheduler, or of a local cluster started (and stopped) for the run."""
+    from distributed import Client, LocalCluster
+
+    if engine.dask:
+        client = Client(engine.dask)
+        try:
+            yield client
+        finally:
+            client.close()
+        return
+    cluster = LocalCluster(n_workers=max(engine.workers, 1), threads_per_worker=1, processes=True,
+                           dashboard_address=None, silence_logs=40)
+    client = Client(cluster)
+    try:
+        yield client
+    finally:
+        client.close()
+        cluster.close()
+
+
+def _dask_stream(items: Iterable[tuple[T, list[Article]]], engine: Engine
+                 ) -> Iterator[tuple[T, list[dict[str, Any]]]]:
+    with dask_client(engine) as client:
+        workers = max(len(client.scheduler_info().get("workers", {})), 1)
+        window: _Window[T] = _Window(workers * WINDOW_PER_WORKER)
+        for tag, articles in items:
+            future = client.submit(records_of, articles, engine.model, pure=False) if articles else None
+            if window.push(tag, future):
+                yield window.pop(lambda f: f.result() if f is not None else [])
+        while window.pending:
+            yield window.pop(lambda f: f.result() if f is not None else [])
+
+
+def extract_records(
+    articles: Iterable[Article], model: str | None = None, *, batch_size: int = BATCH_SIZE, n_process: int = 1,
+    engine: Engine | None = None,
+) -> Iterator[dict[str, Any]]:
+    """The record of each article, in input order."""
+    engine = engine or Engine(model=model, processes=n_process)
+    for _, records in extract_stream(((None, b) for b in _batches(articles, batch_size)), engine):
+        yield from records
