@@ -1,6 +1,7 @@
 """Exports (ACLED CSV, PLOVER JSONL, GeoJSON, flat CSV and Parquet) over the demo corpus ingested
-into a real SQLite database, plus two articles written here: one whose outlet and title try to
-inject spreadsheet formulas and HTML, and one whose only events are negated or hypothetical."""
+into a real SQLite database, plus three articles written here: one whose outlet and title try to
+inject spreadsheet formulas and HTML, one placed only by its country, and one whose only events are
+negated or hypothetical."""
 
 from __future__ import annotations
 
@@ -35,6 +36,8 @@ EXTRA = [
      "published": "2024-05-21",
      "text": "Artillery shells struck a market in Kadugli on Monday, killing at least 9 civilians, residents said. "
              "Local officials blamed militiamen for the attack. <b>Medics</b> said 15 people were wounded in Kadugli."},
+    {"id": "country-1", "title": "Shelling reported in Chad", "outlet": "Country Level Post", "published": "2024-05-23",
+     "text": "Government forces shelled villages in Chad on Sunday, killing 4 civilians, officials said."},
     {"id": "negate-1", "title": "Army denies shelling Kosti", "outlet": NEGATION_OUTLET, "published": "2024-05-22",
      "text": "The army did not shell the market in Kosti on Tuesday, a military spokesman said. Residents fear that "
              "the paramilitary could attack Kosti next week."},
@@ -42,12 +45,13 @@ EXTRA = [
 FORMULA = re.compile(r"^[=+\-@\t\r]")
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory):
-    """The demo corpus as `fogwatch demo` ingests it, then the two test articles. The negation
-    article's flagged events are given an ACLED type, so that only their flags keep them out."""
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """The demo corpus as `fogwatch demo` ingests it, then the test articles, once per backend. The
+    negation article's flagged events are given an ACLED type, so that only their flags keep them out."""
     folder = tmp_path_factory.mktemp("export")
-    database = Database(folder / "export.db")
+    url = str(folder / "export.db") if request.param == "sqlite" else request.getfixturevalue("postgres").new_database()
+    database = Database(url)
     report = ingest(database, [str(demo_corpus())], ReadOptions())
     assert report.ok
     extra = folder / "extra.jsonl"
@@ -158,6 +162,8 @@ def test_acled_one_row_per_incident_with_its_conservative_count(db, exported):
     rows = acled(exported)
     ids = [fogwatch_id(r) for r in rows]
     assert len(ids) == len(set(ids))
+    behind = [report for unit_id in ids for report in unit_reports(db, unit_id)]
+    assert len(behind) == len(set(behind)), "a report behind two rows would be counted twice"
     incidents = {r["id"]: r for r in query(db, "SELECT id, reports, fatalities_acled, acled_event_type FROM incidents")}
     by_incident = [r for r in rows if fogwatch_id(r) in incidents]
     assert by_incident, "reconciled incidents should give the rows"
@@ -200,9 +206,13 @@ def test_acled_country_level_rows_carry_no_pin(db, exported):
     assert unplaced, "the demo has incidents known only by their country"
     for row in unplaced:
         assert row["latitude"] == row["longitude"] == "" and row["geo_precision"] == "3"
-    # Sudan's gazetteer point is its capital: it must never stand in for an event's place
-    capital = query(db, "SELECT lat, lon FROM places WHERE feature = 'country' AND country = 'SDN'")[0]
-    assert all((r["latitude"], r["longitude"]) != (str(capital["lat"]), str(capital["lon"])) for r in rows)
+    chad = [r for r in rows if "Country Level Post" in r["source"]]
+    assert chad and chad[0]["country"] == "Chad" and chad[0]["location"] == "" and chad[0]["latitude"] == ""
+    # a country's gazetteer point is its capital: it must never stand in for an event's place
+    capitals = query(db, "SELECT DISTINCT lat, lon FROM places WHERE feature = 'country'")
+    assert len(capitals) >= 2
+    pins = {(r["latitude"], r["longitude"]) for r in rows}
+    assert not pins & {(str(c["lat"]), str(c["lon"])) for c in capitals}
 
 
 def test_export_filters(db):
@@ -212,7 +222,10 @@ def test_export_filters(db):
         return rows_of(buffer.getvalue())[1]
 
     everything = rows()
-    assert len(rows(country="SDN")) == len(rows(country="sudan")) == len(everything)
+    sudan = rows(country="SDN")
+    assert sudan == rows(country="sudan") and 0 < len(sudan) < len(everything)
+    assert all(r["country"] == "Sudan" for r in sudan)
+    assert [r["country"] for r in rows(country="TCD")] == ["Chad"]
     assert rows(country="FRA") == []
     window = rows(date_from="2024-05-15", date_to=date(2024, 5, 16))
     assert window and len(window) < len(everything)
@@ -277,6 +290,8 @@ def test_geojson_is_valid_and_pins_only_precise_places(exported):
     assert points >= 1
     unplaced = [f for f in features if f["properties"]["place_name"] is None]
     assert unplaced and all(f["geometry"] is None and f["properties"]["geo_precision"] == 3 for f in unplaced)
+    countries = [f for f in features if f["properties"]["feature"] == "country"]
+    assert countries and all(f["geometry"] is None and f["properties"]["geo_precision"] == 3 for f in countries)
     shelling = [f for f in features if f["properties"]["place_name"] == "El Fasher" and f["properties"]["reports"] >= 5]
     assert shelling and shelling[0]["geometry"]["coordinates"] == [25.35, 13.63]  # [lon, lat]
     assert {"fatalities_low", "fatalities_best", "fatalities_high", "grade", "reports", "country"} <= set(
@@ -358,3 +373,22 @@ def test_seeds_export_as_acled_csv(shared: Path, tmp_path: Path):
     assert header == list(ACLED_COLUMNS)
     assert len(rows) == count >= 1
     assert all(date.fromisoformat(r["event_date"]) and r["country"] for r in rows)
+
+
+def test_export_command(db, tmp_path):
+    """`fogwatch export` to a file and to standard output, and a clear error for a bad date."""
+    from typer.testing import CliRunner
+
+    from fogwatch.cli import app
+
+    runner = CliRunner()
+    target = tmp_path / "acled.csv"
+    result = runner.invoke(app, ["export", "--db", db.url, "--format", "acled-csv", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    header, rows = rows_of(target.read_bytes())
+    assert header == list(ACLED_COLUMNS) and rows
+    result = runner.invoke(app, ["export", "--db", db.url, "--format", "geojson"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout_bytes)["type"] == "FeatureCollection"
+    result = runner.invoke(app, ["export", "--db", db.url, "--format", "csv", "--since", "yesterday"])
+    assert result.exit_code == 2

@@ -117,6 +117,7 @@ def test_demo_command(tmp_path):
     result = cli("demo", "--db", str(tmp_path / "demo.db"))
     assert result.exit_code == 0, result.output
     assert "new 10" in result.output and "wire copies 1" in result.output and "failed 0" in result.output
+    assert f"fogwatch serve --db {tmp_path / 'demo.db'}" in result.output.replace("\n", "")
     again = cli("demo", "--db", str(tmp_path / "demo.db"))  # a fresh database every time
     assert "new 10" in again.output
 

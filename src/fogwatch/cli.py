@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from fogwatch.engine import Engine
 from fogwatch.errors import StoreError
 from fogwatch.sources import ReadOptions
 
@@ -77,6 +78,9 @@ def ingest(
     model: Annotated[Optional[str], typer.Option("--model", envvar="FOGWATCH_MODEL",
                                                  help="An installed spaCy pipeline.")] = None,
     processes: Annotated[int, typer.Option(help="Processes that parse and extract in parallel.")] = 1,
+    workers: Annotated[int, typer.Option(help="Start a local Dask cluster of this many workers to parse and extract.")] = 0,
+    dask: Annotated[Optional[str], typer.Option("--dask", envvar="FOGWATCH_DASK",
+                                                help="A Dask scheduler address (tcp://HOST:8786): its workers parse and extract.")] = None,
     max_bytes: Annotated[int, typer.Option(help="Largest file or download accepted, in bytes.")] = 5_000_000,
     timeout: Annotated[float, typer.Option(help="Seconds to wait for a URL.")] = 15.0,
     allow_private: Annotated[bool, typer.Option(
@@ -100,7 +104,7 @@ def ingest(
 
         try:
             report = run_ingest(database, sources, options, batch_size=batch_size, progress=progress,
-                                extract=extract, model=model, processes=processes)
+                                extract=extract, engine=Engine(model, processes, workers, dask))
         except RuntimeError as exc:  # the model is not installed
             err.print(f"error: {exc}", markup=False)
             raise typer.Exit(2) from None
@@ -124,11 +128,14 @@ def reprocess(
     db: DbOption = None,
     everything: Annotated[bool, typer.Option("--all", help="Re-extract every article, not only those without facts.")] = False,
     model: Annotated[Optional[str], typer.Option("--model", envvar="FOGWATCH_MODEL", help="An installed spaCy pipeline.")] = None,
+    processes: Annotated[int, typer.Option(help="Processes that parse and extract in parallel.")] = 1,
+    workers: Annotated[int, typer.Option(help="Start a local Dask cluster of this many workers.")] = 0,
+    dask: Annotated[Optional[str], typer.Option("--dask", envvar="FOGWATCH_DASK", help="A Dask scheduler address.")] = None,
 ) -> None:
     """Extract facts for stored articles that have none (or for all of them, after a rule or model change)."""
     from fogwatch.ingest import reprocess as run
 
-    done = run(_open(db), everything=everything, model=model)
+    done = run(_open(db), everything=everything, model=model, engine=Engine(model, processes, workers, dask))
     out.print(f"extracted {done} articles", highlight=False)
 
 
@@ -341,6 +348,74 @@ def stats(
         _emit([{"what": k, "count": v} for k, v in numbers.items()], fmt, ["what", "count"])
     else:
         _emit(numbers, fmt)
+
+
+class ExportFormat(str, Enum):
+    acled_csv = "acled-csv"
+    plover_jsonl = "plover-jsonl"
+    geojson = "geojson"
+    csv = "csv"
+    parquet = "parquet"
+
+
+@app.command()
+def export(
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="What to write.")],
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write [default: standard output].")] = None,
+    db: DbOption = None,
+    since: Annotated[Optional[str], typer.Option(help="Events on or after this date (YYYY-MM-DD).")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Events on or before this date (YYYY-MM-DD).")] = None,
+    country: Annotated[Optional[str], typer.Option(help="ISO 3166 alpha-3 code or country name.")] = None,
+    type_: Annotated[Optional[str], typer.Option("--type", help="PLOVER type, ACLED event type or sub-event type.")] = None,
+) -> None:
+    """Events and incidents as a table for other tools: ACLED-style CSV (one row per incident,
+    fatalities by ACLED's conservative rule, sources and disputes in notes), PLOVER JSON lines,
+    GeoJSON (points only where the place is precise), a flat CSV or Parquet."""
+    from fogwatch.export import export as run_export
+
+    _check_date(since, "--since")
+    _check_date(until, "--until")
+    database = _open(db)
+    try:
+        if output is None:
+            sys.stdout.flush()
+            written = run_export(database, fmt.value, sys.stdout.buffer, date_from=since, date_to=until,
+                                 country=country, type=type_)
+            sys.stdout.buffer.flush()
+        else:
+            written = run_export(database, fmt.value, output, date_from=since, date_to=until,
+                                 country=country, type=type_)
+    except ValueError as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(2) from None
+    finally:
+        database.close()
+    if output is not None:
+        err.print(f"wrote {written} rows to {output}", highlight=False, markup=False)
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    writable: Annotated[bool, typer.Option("--writable", help="Allow the writing endpoints (they need --token).")] = False,
+    token: Annotated[Optional[str], typer.Option(envvar="FOGWATCH_TOKEN",
+                                                 help="Bearer token for writing endpoints.")] = None,
+) -> None:
+    """The JSON API (OpenAPI at /openapi.json) and the offline dashboard: timeline, map, incidents,
+    disputes side by side, articles with their extracted spans. Read-only unless --writable."""
+    from fogwatch.api import serve as run_serve
+
+    if writable and not token:
+        err.print("error: --writable needs --token (or FOGWATCH_TOKEN)", markup=False)
+        raise typer.Exit(2)
+    database = _open(db)
+    url = database.url
+    database.close()
+    err.print(f"dashboard: http://{host}:{port}/   API: http://{host}:{port}/api/   (Ctrl-C stops)",
+              highlight=False, markup=False)
+    run_serve(url, host=host, port=port, read_only=not writable, token=token)
 
 
 @app.command()

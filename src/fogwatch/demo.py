@@ -97,4 +97,8 @@ def run_demo(path: Path, console: Console) -> None:
     console.print(" · ".join(f"{k} {v}" for k, v in numbers.items()), highlight=False)
     console.print(f"Try: fogwatch incidents --db {path}   ·   fogwatch disputes --db {path}   ·   "
                   f"fogwatch events --db {path} --type ASSAULT   ·   fogwatch search --db {path} drone", markup=False)
+    console.print(f"Dashboard (map, timeline, incidents, disputes side by side): fogwatch serve --db {path}"
+                  f"   then open http://127.0.0.1:8000/", markup=False)
+    console.print(f"Tables for other tools: fogwatch export --db {path} --format acled-csv -o demo-acled.csv",
+                  markup=False)
     db.close()

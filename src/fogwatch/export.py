@@ -216,6 +216,7 @@ def _text_stream(stream: BinaryIO) -> Iterator[io.TextIOWrapper]:
 
 
 def _csv_cell(value: Any) -> Any:
+    """A value as a CSV cell: empty for None, ISO dates, true/false, and no formula a spreadsheet runs."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -226,6 +227,7 @@ def _csv_cell(value: Any) -> Any:
 
 
 def _write_csv(stream: BinaryIO, columns: Iterable[str], rows: Iterable[dict[str, Any]]) -> int:
+    """RFC 4180 CSV (the csv module quotes commas, quotes and line breaks) with a header row."""
     columns = list(columns)
     count = 0
     with _text_stream(stream) as handle:
@@ -238,10 +240,12 @@ def _write_csv(stream: BinaryIO, columns: Iterable[str], rows: Iterable[dict[str
 
 
 def write_acled_csv(stored: Stored, filt: ExportFilter, stream: BinaryIO) -> int:
+    """ACLED's columns in ACLED's order, one row per incident (fogwatch.export_acled)."""
     return _write_csv(stream, ACLED_COLUMNS, acled_rows(stored, filt))
 
 
 def write_plover_jsonl(stored: Stored, filt: ExportFilter, stream: BinaryIO) -> int:
+    """One JSON object per line, so a consumer can stream a large export."""
     count = 0
     with _text_stream(stream) as handle:
         for record in plover_records(stored, filt):
@@ -251,6 +255,7 @@ def write_plover_jsonl(stored: Stored, filt: ExportFilter, stream: BinaryIO) -> 
 
 
 def write_geojson(stored: Stored, filt: ExportFilter, stream: BinaryIO) -> int:
+    """One FeatureCollection (RFC 7946: coordinates are [lon, lat])."""
     features = geojson_features(stored, filt)
     with _text_stream(stream) as handle:
         json.dump({"type": "FeatureCollection", "features": features}, handle, ensure_ascii=False)
@@ -259,10 +264,12 @@ def write_geojson(stored: Stored, filt: ExportFilter, stream: BinaryIO) -> int:
 
 
 def write_flat_csv(stored: Stored, filt: ExportFilter, stream: BinaryIO) -> int:
+    """Every event as one readable row, for spreadsheets and pandas."""
     return _write_csv(stream, FLAT_COLUMNS, flat_rows(stored, filt))
 
 
 def parquet_schema() -> Any:
+    """FLAT_COLUMNS as Arrow types, so a reader gets dates and numbers rather than text."""
     import pyarrow as pa
 
     kinds = {"str": pa.string(), "date": pa.date32(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_()}
@@ -270,6 +277,7 @@ def parquet_schema() -> Any:
 
 
 def write_parquet(stored: Stored, filt: ExportFilter, stream: BinaryIO) -> int:
+    """The flat table with its declared types (the table is built in memory, then written)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 

@@ -27,7 +27,9 @@ Conventions (ACLED codebook):
 - fatalities: 0 when no credible figure exists (a toll every source of which is denied is told in
   the notes, not counted); ACLED's estimates for "an unspecified number" (3 or 10) are not applied.
 - source: the outlets that carried the reports, then the named sources their claims cite.
-- notes: one sentence, the killed figures with who gives them, and the disputes about the incident.
+- notes: one sentence (date, sub-event type, place, actors, coded fatalities), the outlets and the
+  named sources behind it, every source's killed figure, and the disputes about the incident
+  ("Disputed: Sudanese Armed Forces says 11 killed; Rapid Support Forces says at least 101 killed.").
 - source_scale stays empty (fogwatch does not know an outlet's reach); tags carry the fogwatch id,
   grade and report counts, so each row can be traced back.
 """
@@ -167,25 +169,31 @@ def _dispute_text(dispute: dict[str, Any]) -> str:
         who, verb = _who(side.get("source") or {}, side), _STANCE_VERB.get(side.get("stance") or "", "says")
         figure = side.get("figure")
         if figure:
-            parts.append(f"{who} {verb} {amount_text(figure.get('low'), figure.get('high'))}")
+            what = clean_text((dispute.get("category") or "").replace("_", " "))
+            parts.append(f"{who} {verb} {amount_text(figure.get('low'), figure.get('high'))} {what}".rstrip())
         else:
             parts.append(f"{who} {verb} \"{clean_text(side.get('text'), 120)}\"")
-    about = f" ({clean_text(dispute.get('category'))})" if dispute.get("category") else ""
-    return f"Disputed{about}: " + "; ".join(parts) + "."
+    return "Disputed: " + "; ".join(parts) + "."
 
 
 def _notes(unit: Unit, day: date, precision: int, actor1: str, actor2: str, fatalities: int) -> str:
-    where = ", ".join(x for x in (unit.location.location, unit.location.admin1_name,
-                                  countries()[unit.location.country].name if unit.location.country in countries()
-                                  else "") if x)
-    what = (unit.acled_sub_event_type or unit.acled_event_type or "event").lower()
+    country = countries().get(unit.location.country or "")
+    where = ", ".join(unique([unit.location.location, unit.location.admin1_name, country.name if country else None]))
+    what = unit.acled_sub_event_type or unit.acled_event_type or "event"
+    what = what[0].lower() + what[1:]
     sentence = f"{_day_text(day, precision)}, {what}" + (f" in {where}" if where else "")
     sentence += (f" involving {actor1}" if actor1 else "") + (f" and {actor2}" if actor2 else "")
     sentence += f"; fatalities coded: {fatalities} (lowest credible count)." if fatalities else "."
     out = [sentence]
     outlets = unique(o for r in unit.reports for o in r.outlets)
     if outlets:
-        out.append(f"Reported by {', '.join(clean_text(o) for o in outlets)} ({len(unit.reports)} reports).")
+        reports = f"{len(unit.reports)} report" + ("s" if len(unit.reports) != 1 else "")
+        out.append(f"Reported by {', '.join(clean_text(o) for o in outlets)} ({reports}).")
+    claims = [r.ref.claim for r in unit.reports]
+    named = unique(f"{clean_text(c.source.name)} ({_STANCE_VERB.get(c.stance or '', 'says')})" for c in claims
+                   if c and c.source.kind in ("named", "media") and c.source.name)
+    if named:
+        out.append(f"According to {', '.join(named)}.")
     for summary in unit.figures:
         if summary["category"] != "killed":
             continue

@@ -257,9 +257,10 @@ class Stored:
     events: list[StoredEvent]
     incidents: list[dict[str, Any]]
     disputes: list[dict[str, Any]]
-    _units: list[Unit] | None = None
+    _units: list[Unit] | None = field(default=None, repr=False)
 
     def units(self) -> list[Unit]:
+        """Incidents, then factual current events no incident holds (built once, on first use)."""
         if self._units is None:
             self._units = _units(self)
         return self._units
@@ -294,7 +295,7 @@ def _stored_events(record: dict[str, Any], appearances: dict[str, list[str]],
     refs = {ref.event_id: ref for ref in event_refs(record)}
     outlets = unique([article.get("outlet"), *appearances.get(article["id"], [])])
     rebels = unique(clean_text(a.get("name")) for a in record.get("actors", [])
-                     if a.get("sector") == "REB" and a.get("kind") == "organisation")
+                    if a.get("sector") == "REB" and a.get("kind") == "organisation")
     for event in record.get("events", []):
         yield StoredEvent(
             ref=refs[event["id"]], article=article, event=event,
@@ -348,7 +349,7 @@ def _units(stored: Stored) -> list[Unit]:
             figures=summary.get("figures", []), grade=row["grade"], outlets=row["outlets"] or 0,
             independent_sources=row["independent_sources"] or 0, updated_at=row["updated_at"]))
     for event in stored.events:
-        if event.incident is None and not event.ref.historical:
+        if event.incident is None and event.factual and not event.ref.historical:
             figures = event_figures(event.ref)
             units.append(Unit(
                 id=f"{event.ref.article_id}:{event.ref.event_id}", kind="event", type=event.ref.type,
