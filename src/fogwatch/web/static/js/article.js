@@ -1,7 +1,7 @@
 // Article: its text with every extracted span highlighted by kind (from the stored record's
 // character offsets), a legend that toggles kinds, and the record's facts beside it.
 
-import {h, notice, fmtInterval, fmtDateRange, externalLink, truncate, table} from "./dom.js";
+import {h, notice, fmtInterval, fmtDateRange, externalLink, truncate, table, plural} from "./dom.js";
 import {link} from "./route.js";
 import {SPAN_KINDS, typeBadge, stanceBadge} from "./vocab.js";
 import {recordSpans, highlighted} from "./highlight.js";
@@ -113,7 +113,7 @@ async function related(art) {
     const inc = model.incident(i);
     return h("li", null, h("a", {href: link("incident", inc.id), class: "incident-link"},
       `${inc.type || "?"} · ${inc.placeName || inc.country || "?"} · ${fmtDateRange(inc.dateFrom, inc.dateTo)}`),
-      inc.reports ? h("span", {class: "muted small"}, ` · ${inc.reports} reports`) : null);
+      inc.reports ? h("span", {class: "muted small"}, ` · ${plural(inc.reports, "report")}`) : null);
   })) : h("p", {class: "muted small"}, "none"));
   box.appendChild(h("h2", null, `Disputes (${disputes.length})`));
   box.appendChild(disputes.length ? h("ul", null, disputes.map(d => h("li", null,

@@ -92,6 +92,11 @@ export function fmtInterval(low, high) {
   return "?";
 }
 
+/** "1 outlet", "3 outlets". */
+export function plural(n, word, many = word + "s") {
+  return `${fmtNumber(n)} ${Number(n) === 1 ? word : many}`;
+}
+
 export function truncate(text, n) {
   const t = String(text ?? "");
   return t.length > n ? t.slice(0, n - 1) + "…" : t;

@@ -97,11 +97,12 @@ export function figureBlocks(figures) {
     const svg = numberLine(rows, caption);
     return h("figure", {class: "figure-block", "data-category": fig.category},
       h("figcaption", null, h("strong", null, caption), " ",
-        h("span", {class: "muted"}, `best ${fmtNumber(fig.best)} · range ${fmtInterval(fig.low, fig.high)}`,
+        h("span", {class: "muted"}, `${fig.best != null ? "best " + fmtNumber(fig.best) : "no best estimate"} · range ${fmtInterval(fig.low, fig.high)}`,
           fig.acled != null ? ` · ACLED (conservative) ${fmtNumber(fig.acled)}` : "",
           fig.credible === false ? " · not credible" : "")),
       svg,
-      fig.backing ? h("p", {class: "muted small"},
-        Object.entries(fig.backing).map(([k, v]) => `${k}: ${(v || []).join(", ")}`).join(" · ")) : null);
+      fig.backing ? h("p", {class: "muted small"}, "Who backs each number — ",
+        Object.entries(fig.backing).filter(([, v]) => (v || []).length)
+          .map(([k, v]) => `${k}: ${v.join(", ")}`).join(" · ")) : null);
   });
 }

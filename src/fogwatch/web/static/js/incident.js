@@ -1,7 +1,7 @@
 // Incident: every report of one event, the figures per source on shared number lines, the grade
 // with its rule, the independent-source count, and the disputes it holds.
 
-import {h, table, fmtNumber, fmtInterval, fmtDateRange, truncate, notice} from "./dom.js";
+import {h, table, fmtNumber, fmtInterval, fmtDateRange, truncate, notice, plural} from "./dom.js";
 import {link} from "./route.js";
 import {typeBadge, gradeBadge, typeClass, stanceBadge} from "./vocab.js";
 import {figureBlocks} from "./figures.js";
@@ -26,10 +26,10 @@ export async function render(root, where, stale) {
   root.appendChild(h("dl", {class: ["facts", typeClass(inc.type)]},
     fact("Grade", gradeBadge(inc.grade), inc.gradeRule ? h("div", {class: "rule"}, inc.gradeRule) : null),
     fact("Independent sources", h("span", {class: "big independent-count"}, String(inc.independent)),
-      h("span", {class: "muted"}, ` of ${inc.reports} reports in ${inc.outlets} outlets`)),
-    fact("Reported deaths", f.best == null && f.low == null ? "none reported" : h("span", null,
-      h("span", {class: "big"}, fmtNumber(f.best ?? f.low)), " ",
-      h("span", {class: "muted"}, `range ${fmtInterval(f.low, f.high)}`),
+      h("span", {class: "muted"}, ` of ${plural(inc.reports, "report")} in ${plural(inc.outlets, "outlet")}`)),
+    fact("Reported deaths", f.best == null && f.low == null && f.high == null ? "none reported" : h("span", null,
+      f.best != null ? h("span", {class: "big"}, fmtNumber(f.best)) : h("span", {class: "big"}, fmtInterval(f.low, f.high)),
+      " ", h("span", {class: "muted"}, f.best != null ? `range ${fmtInterval(f.low, f.high)}` : "no best estimate"),
       f.acled != null ? h("div", {class: "muted small"}, `ACLED conservative count: ${fmtNumber(f.acled)}`) : null)),
     fact("Where", inc.placeName || "—", inc.country ? ` (${inc.country})` : "",
       inc.feature ? h("span", {class: "muted"}, ` · ${inc.feature}`) : null,

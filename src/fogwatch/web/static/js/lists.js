@@ -25,9 +25,12 @@ export function incidentTable(incidents) {
     {label: "Reports", cell: i => String(i.reports), class: "num"},
     {label: "Independent", cell: i => String(i.independent), class: "num"},
     {label: "Grade", cell: i => gradeBadge(i.grade)},
-    {label: "Deaths (low–high)", class: "num", cell: i => i.fatalities.best == null && i.fatalities.low == null ? "—"
-      : h("span", null, fmtNumber(i.fatalities.best ?? i.fatalities.low), " ",
-        h("span", {class: "muted small"}, `(${fmtInterval(i.fatalities.low, i.fatalities.high)})`))},
+    {label: "Deaths (low–high)", class: "num", cell: i => {
+      const f = i.fatalities;
+      if (f.best == null && f.low == null && f.high == null) return "—";
+      if (f.best == null) return h("span", {class: "muted", title: "no best estimate"}, fmtInterval(f.low, f.high));
+      return h("span", null, fmtNumber(f.best), " ", h("span", {class: "muted small"}, `(${fmtInterval(f.low, f.high)})`));
+    }},
     {label: "", cell: i => h("a", {href: link("incident", i.id), class: "go incident-link"}, "open →")},
   ], incidents, {class: "incidents"});
 }

@@ -3,7 +3,7 @@
 // town, a translucent circle of about the area's size for a region, and nothing for a country —
 // those are listed beside the map instead.
 
-import {h, notice, fmtNumber, fmtInterval, fmtDateRange} from "./dom.js";
+import {h, notice, fmtNumber, fmtInterval, fmtDateRange, plural} from "./dom.js";
 import {filtersFor, link, withParams} from "./route.js";
 import {PLOVER_TYPES, typeClass, precision, deathRadius, typeBadge, gradeBadge} from "./vocab.js";
 import * as api from "./api.js";
@@ -23,19 +23,26 @@ async function baseMap() {
 }
 
 function tooltipNode(item, layer) {
-  const deaths = layer === "incidents" ? item.fatalities.best : item.deaths;
+  const deaths = deathsOf(item, layer);
   return h("div", {class: "map-tip"},
     h("div", null, typeBadge(item.type), " ", h("strong", null, item.placeName || item.country || "?"),
       item.feature ? h("span", {class: "muted"}, ` (${item.feature})`) : null),
     h("div", null, layer === "incidents" ? fmtDateRange(item.dateFrom, item.dateTo) : (item.date || "undated")),
     layer === "incidents"
-      ? h("div", null, `${item.reports} reports · ${item.independent} independent · `, gradeBadge(item.grade))
+      ? h("div", null, `${plural(item.reports, "report")} · ${item.independent} independent · `, gradeBadge(item.grade))
       : h("div", {class: "quote"}, `“${item.text || item.trigger || ""}”`, h("br"),
         h("span", {class: "muted"}, item.outlet || "")),
-    h("div", null, deaths != null ? `Reported deaths: ${fmtNumber(deaths)}` +
-      (layer === "incidents" && item.fatalities.low != null ? ` (range ${fmtInterval(item.fatalities.low, item.fatalities.high)})` : "")
-      : "No death toll reported"),
+    h("div", null, deathLine(item, layer, deaths)),
     h("div", {class: "muted small"}, "click to open"));
+}
+
+function deathLine(item, layer, deaths) {
+  if (!deaths) return "No death toll reported";
+  if (layer !== "incidents") return `Reported deaths: ${fmtNumber(deaths)}`;
+  const f = item.fatalities;
+  if (f.best != null) return `Reported deaths: ${fmtNumber(f.best)} (range ${fmtInterval(f.low, f.high)})`;
+  return `Reported deaths: ${fmtInterval(f.low, f.high)}, no best estimate` +
+    (f.acled != null ? ` (ACLED conservative ${fmtNumber(f.acled)})` : "");
 }
 
 export async function render(root, where, stale) {
@@ -188,7 +195,9 @@ function placeFeatures(incidents, events) {
 }
 
 function deathsOf(item, layerName) {
-  const v = layerName === "incidents" ? (item.fatalities.best ?? item.fatalities.low) : item.deaths;
+  // An incident's best estimate, else ACLED's conservative count, else the low end.
+  const f = item.fatalities;
+  const v = layerName === "incidents" ? (f.best ?? f.acled ?? f.low) : item.deaths;
   return v || 0;
 }
 
@@ -196,16 +205,17 @@ function sideList(items, layerName, cls) {
   // Grouped by country, most first; each group folds.
   const groups = new Map();
   for (const item of items) {
-    const key = item.country || "unknown country";
+    const key = item.country || "no country named";
     if (!groups.has(key)) groups.set(key, []);
     groups.get(key).push(item);
   }
   const sorted = [...groups.entries()].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
   return h("div", {class: ["side-groups", cls]}, sorted.map(([country, group], i) => {
-    const deaths = group.reduce((sum, item) => sum + deathsOf(item, layerName), 0);
+    // Tolls are not summed: reports of one event repeat, and sources disagree.
+    const withToll = group.filter(item => deathsOf(item, layerName) > 0).length;
     return h("details", {class: "side-group", open: i === 0 && group.length <= 12},
       h("summary", null, h("strong", null, country), ` · ${group.length} ${layerName}`,
-        deaths ? h("span", {class: "muted"}, ` · ${fmtNumber(deaths)} reported dead`) : null),
+        withToll ? h("span", {class: "muted"}, ` · ${withToll} with a death toll`) : null),
       sideItems(group, layerName));
   }));
 }
@@ -220,6 +230,6 @@ function sideItems(items, layerName) {
       h("a", {href}, layerName === "incidents" ? fmtDateRange(item.dateFrom, item.dateTo) : (item.date || "undated"),
         " · ", item.type || "?", " · ", item.placeName || item.country || "—"),
       deaths ? h("span", {class: "muted"}, ` · ${fmtNumber(deaths)} dead`) : null,
-      layerName === "incidents" ? h("span", {class: "muted"}, ` · ${item.reports} reports`) : null);
+      layerName === "incidents" ? h("span", {class: "muted"}, ` · ${plural(item.reports, "report")}`) : null);
   }));
 }

@@ -1,7 +1,7 @@
 // Timeline: incidents and events per day (or week/month on long spans) as stacked SVG bars,
 // coloured by type; clicking a bar lists what happened then.
 
-import {h, s, notice, fmtNumber} from "./dom.js";
+import {h, s, notice, fmtNumber, plural} from "./dom.js";
 import {filters, filtersFor, withParams, link} from "./route.js";
 import {PLOVER_TYPES, typeClass} from "./vocab.js";
 import {incidentTable, eventTable} from "./lists.js";
@@ -152,8 +152,8 @@ export async function render(root, where, stale) {
     h("figcaption", {class: "muted small"},
       `Bars per ${b.unit} (${buckets[0].key} – ${buckets[buckets.length - 1].key}), coloured by PLOVER type. `,
       undated.incidents || undated.events ? `Undated: ${undated.incidents} incidents, ${undated.events} events. ` : "",
-      undated.vague ? `${undated.vague} events dated only vaguely (over ${MAX_SPAN_DAYS} days, e.g. “last year”) are not drawn. ` : "",
-      undated.outside ? h("span", null, `${undated.outside} dated outside this span `,
+      undated.vague ? `${plural(undated.vague, "event")} dated only vaguely (over ${MAX_SPAN_DAYS} days, e.g. “last year”) not drawn. ` : "",
+      undated.outside ? h("span", null, `${plural(undated.outside, "record")} dated outside this span `,
         showAll ? "" : h("a", {href: withParams({range: "all"})}, "(show all dates)"), ". ") : "",
       showAll ? h("a", {href: withParams({range: null})}, "Back to the incidents' span.") : "")));
   root.appendChild(legend(inc, evs));
