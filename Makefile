@@ -21,11 +21,13 @@ demo: setup
 
 test: setup
 	bash scripts/ensure-postgres.sh
+	bash scripts/ensure-chromium.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Everything, including the slow tests and evaluations kept out of the default run.
 test-all: setup
 	bash scripts/ensure-postgres.sh
+	bash scripts/ensure-chromium.sh
 	$(BIN)/python -m pytest -m "" $(PYTEST_ARGS)
 
 # Re-resolve dependencies from pyproject.toml against PyPI only, with hashes.
