@@ -79,9 +79,23 @@ def ingest(
     process, a process pool or a Dask cluster, see `pipeline.Engine`) while earlier ones are stored.
     With `extract`, each new article's record is stored in the same transaction as the article, so
     an article is never stored without its facts; a re-run extracts only what is missing."""
+    return ingest_items(db, read_sources(specs, options), batch_size=batch_size, progress=progress,
+                        extract=extract, engine=engine or Engine(model=model, processes=processes))
+
+
+def ingest_items(
+    db: Database,
+    items: Iterable[Article | Rejection],
+    *,
+    batch_size: int = BATCH_SIZE,
+    progress: Progress | None = None,
+    extract: bool = True,
+    engine: Engine | None = None,
+) -> IngestReport:
+    """`ingest` for articles already read (or made: the memory benchmark's synthetic corpus)."""
     from fogwatch.language import model_name
 
-    engine = engine or Engine(model=model, processes=processes)
+    engine = engine or Engine()
     if engine.parallelism > 1:
         batch_size = min(batch_size, PARALLEL_BATCH_SIZE)  # smaller tasks keep every worker busy
     report = IngestReport()
@@ -90,7 +104,7 @@ def ingest(
 
     def batches() -> Iterator[tuple[list[Article], list[Article]]]:
         batch: list[Article] = []
-        for item in read_sources(specs, options):
+        for item in items:
             if isinstance(item, Rejection):
                 report.counts["failed"] += 1
                 report.failures.append(item)

@@ -71,7 +71,8 @@ class BBox:
 
 @dataclass(frozen=True, slots=True)
 class Filters:
-    """Validated filters (build them with `make_filters`, which checks every value)."""
+    """Filters as the list functions take them. `make_filters` builds them from user input and
+    checks every value (limit at most MAX_LIMIT); exports may build one directly for larger pages."""
 
     date_from: str | None = None
     date_to: str | None = None
@@ -295,14 +296,15 @@ class _Where:
 
 
 def _like(value: str) -> str:
-    """A LIKE pattern matching `value` anywhere, its own % and _ taken literally."""
-    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{value}%"
+    """A LIKE pattern matching `value` anywhere, its own % and _ taken literally. The escape
+    character is `!`, not a backslash, whose meaning in SQL literals depends on server settings."""
+    escaped = value.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+    return f"%{escaped}%"
 
 
 def _contains(w: _Where, columns: Sequence[str], value: str) -> str:
     pattern = w.bind(_like(value))
-    return "(" + " OR ".join(f"lower({c}) LIKE lower({pattern}) ESCAPE '\\'" for c in columns) + ")"
+    return "(" + " OR ".join(f"lower({c}) LIKE lower({pattern}) ESCAPE '!'" for c in columns) + ")"
 
 
 def _outlet(w: _Where, article_id: str, outlet: str) -> str:
