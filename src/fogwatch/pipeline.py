@@ -44,6 +44,12 @@ def records_of(batch: list[Article], model: str | None) -> list[dict[str, Any]]:
     return [build_record(run_extractors(doc, article)) for doc, article in zip(docs, batch)]
 
 
+def warm_up(model: str | None) -> None:
+    """Load the pipeline and every extractor's reference data (lexicons, gazetteer) once, in the
+    parent, before workers fork from it: each would otherwise read and parse them again."""
+    records_of([Article(text="Warm-up: soldiers said 3 people were killed in Khartoum on Monday.")], model)
+
+
 _worker_model: str | None = None
 
 
@@ -86,7 +92,7 @@ def extract_stream(items: Iterable[tuple[T, list[Article]]], engine: Engine = En
         return
     global _worker_model
     _worker_model = engine.model
-    load(engine.model)  # loaded once here; forked workers share it copy-on-write
+    warm_up(engine.model)  # loaded once here; forked workers share it copy-on-write
     context = multiprocessing.get_context("fork")
     window: _Window[T] = _Window(engine.processes * WINDOW_PER_WORKER)
     with context.Pool(engine.processes) as pool:
