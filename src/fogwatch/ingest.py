@@ -126,10 +126,10 @@ def ingest_items(
             if progress:
                 progress(article, outcome)
         in_flight.difference_update(r["article"]["id"] for r in records)
-    if report.extracted:
-        from fogwatch.reconcile.run import reconcile
+    from fogwatch.reconcile.run import reconcile_pending
 
-        report.reconciled = reconcile(db, list(dict.fromkeys(report.extracted)))
+    # what this run stored, and what a killed run stored but never reconciled
+    report.reconciled = reconcile_pending(db)
     return report
 
 

@@ -8,7 +8,7 @@ import json
 from itertools import combinations
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from fogwatch.reconcile.disputes import disjoint, disputes_in_record
 from fogwatch.reconcile.duplicates import ArticleIndex, duplicate_sentences, from_signature, repeated_figures, signature
@@ -21,37 +21,34 @@ from fogwatch.store.database import Database, now
 from fogwatch.store.reconciled import delete_disputes_of, write_disputes
 
 
-def _records(db: Database, article_ids: list[str] | None) -> list[dict[str, Any]]:
-    with db.read() as conn:
-        if article_ids is None:
-            rows = conn.execute(text("SELECT r.record FROM records r JOIN articles a ON a.id = r.article_id"
-                                     " ORDER BY a.published, a.seq")).all()
-        else:
-            rows = []
-            for article_id in article_ids:
-                rows += conn.execute(text("SELECT record FROM records WHERE article_id = :a"), {"a": article_id}).all()
+def _records(conn: Connection, article_ids: list[str] | None) -> list[dict[str, Any]]:
+    if article_ids is None:
+        rows = conn.execute(text("SELECT r.record FROM records r JOIN articles a ON a.id = r.article_id"
+                                 " ORDER BY a.published, a.seq")).all()
+    else:
+        rows = []
+        for article_id in article_ids:
+            rows += conn.execute(text("SELECT record FROM records WHERE article_id = :a"), {"a": article_id}).all()
     return [json.loads(r[0]) for r in rows]
 
 
-def _texts(db: Database, article_ids: list[str]) -> dict[str, str]:
+def _texts(conn: Connection, article_ids: list[str]) -> dict[str, str]:
     out = {}
-    with db.read() as conn:
-        for article_id in article_ids:
-            row = conn.execute(text("SELECT text FROM articles WHERE id = :a"), {"a": article_id}).first()
-            if row:
-                out[article_id] = row[0]
+    for article_id in article_ids:
+        row = conn.execute(text("SELECT text FROM articles WHERE id = :a"), {"a": article_id}).first()
+        if row:
+            out[article_id] = row[0]
     return out
 
 
-def _index(db: Database, texts: dict[str, str], full: bool) -> tuple[ArticleIndex, dict[str, bytes]]:
+def _index(conn: Connection, texts: dict[str, str], full: bool) -> tuple[ArticleIndex, dict[str, bytes]]:
     """The near-duplicate index: stored signatures, then the new articles (whose signatures are
     returned to be stored)."""
     index = ArticleIndex()
     if not full:
-        with db.read() as conn:
-            for article_id, sig in conn.execute(text("SELECT article_id, signature FROM article_groups ORDER BY group_id, article_id")):
-                if article_id not in texts and sig is not None:
-                    index.add_sketch(article_id, from_signature(bytes(sig)))
+        for article_id, sig in conn.execute(text("SELECT article_id, signature FROM article_groups ORDER BY group_id, article_id")):
+            if article_id not in texts and sig is not None:
+                index.add_sketch(article_id, from_signature(bytes(sig)))
     new: dict[str, bytes] = {}
     for article_id, body in texts.items():
         index.add(article_id, body)
@@ -59,20 +56,18 @@ def _index(db: Database, texts: dict[str, str], full: bool) -> tuple[ArticleInde
     return index, new
 
 
-def _stored_incidents(db: Database) -> list[Incident]:
-    with db.read() as conn:
-        rows = conn.execute(text("SELECT summary FROM incidents ORDER BY date_from, id")).all()
+def _stored_incidents(conn: Connection) -> list[Incident]:
+    rows = conn.execute(text("SELECT summary FROM incidents ORDER BY date_from, id")).all()
     return [incident_from_dict(json.loads(r[0])["incident"]) for r in rows if r[0]]
 
 
-def _figure_spans(db: Database, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
+def _figure_spans(conn: Connection, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
     out = {}
-    with db.read() as conn:
-        for article_id, figure_id in pairs:
-            row = conn.execute(text("SELECT start_char, end_char, text FROM figures WHERE article_id = :a AND id = :f"),
-                               {"a": article_id, "f": figure_id}).first()
-            if row:
-                out[(article_id, figure_id)] = {"start": row[0], "end": row[1], "text": row[2]}
+    for article_id, figure_id in pairs:
+        row = conn.execute(text("SELECT start_char, end_char, text FROM figures WHERE article_id = :a AND id = :f"),
+                           {"a": article_id, "f": figure_id}).first()
+        if row:
+            out[(article_id, figure_id)] = {"start": row[0], "end": row[1], "text": row[2]}
     return out
 
 
@@ -167,49 +162,71 @@ def _incident_row(incident: Incident, groups: dict[str, str], repeated: set, at:
     }
 
 
+def _pending(conn: Connection) -> list[str]:
+    """Articles with a record but never reconciled (no near-duplicate signature stored): those just
+    stored, and those a killed run stored before it could reconcile them."""
+    return [r[0] for r in conn.execute(text(
+        "SELECT r.article_id FROM records r JOIN articles a ON a.id = r.article_id"
+        " LEFT JOIN article_groups g ON g.article_id = r.article_id"
+        " WHERE g.article_id IS NULL ORDER BY a.seq"))]
+
+
+def reconcile_pending(db: Database) -> dict[str, int]:
+    """Reconcile every article not yet reconciled (what ingest calls when it has stored a run)."""
+    with db.exclusive("reconcile") as conn:
+        todo = _pending(conn)
+        return _reconcile(conn, todo) if todo else {"articles": 0, "incidents": 0, "disputes": 0}
+
+
 def reconcile(db: Database, article_ids: list[str] | None = None) -> dict[str, int]:
-    """Reconcile the given articles (all when None) with what is stored."""
+    """Reconcile the given articles (all when None) with what is stored. Reading what is stored,
+    grouping and writing happen in one transaction under one lock: two reconciliations at once
+    (a full one and an ingest's incremental one) run in turn, the second seeing the first's work."""
+    with db.exclusive("reconcile") as conn:
+        return _reconcile(conn, article_ids)
+
+
+def _reconcile(conn: Connection, article_ids: list[str] | None) -> dict[str, int]:
     full = article_ids is None
-    records = _records(db, article_ids)
+    records = _records(conn, article_ids)
     ids = [r["article"]["id"] for r in records]
-    texts = _texts(db, ids)
-    index, signatures = _index(db, texts, full)
+    texts = _texts(conn, ids)
+    index, signatures = _index(conn, texts, full)
     groups = index.group_map()
     repeated = repeated_figures(duplicate_sentences((r, texts.get(r["article"]["id"], "")) for r in records))
-    existing = [] if full else _stored_incidents(db)
+    existing = [] if full else _stored_incidents(conn)
     known = {i.id: len(i.reports) for i in existing}
     incidents = group_incidents([e for r in records for e in event_refs(r)], existing, groups=groups)
     changed = [i for i in incidents if known.get(i.id) != len(i.reports)]
     figure_disputes = [d for i in changed for d in cross_article_figure_disputes(i, groups, repeated)]
-    spans = _figure_spans(db, {(ref.article_id, fig.id) for d in figure_disputes for ref, fig in d["pairs"]})
+    spans = _figure_spans(conn, {(ref.article_id, fig.id) for d in figure_disputes for ref, fig in d["pairs"]})
     disputes = [d for r in records for d in disputes_in_record(r)]
     disputes += [_dispute_sides(d, spans) for d in figure_disputes]
     at = now()
     rows = [_incident_row(i, groups, repeated, at) for i in changed]
-    with db.write() as conn:
-        if full:
-            for table in ("incident_reports", "incidents", "dispute_sides", "disputes", "article_groups"):
-                conn.execute(text(f"DELETE FROM {table}"))
-        else:
-            delete_disputes_of(conn, ids)
-            for incident in changed:
-                conn.execute(text("DELETE FROM disputes WHERE incident_id = :i AND id NOT IN "
-                                  "(SELECT dispute_id FROM dispute_sides)"), {"i": incident.id})
-        for article_id, sig in signatures.items():
-            conn.execute(text("DELETE FROM article_groups WHERE article_id = :a"), {"a": article_id})
-            conn.execute(text("INSERT INTO article_groups (article_id, group_id, signature) VALUES (:a, :g, :s)"),
-                         {"a": article_id, "g": groups.get(article_id, article_id), "s": sig})
-        for row in rows:
-            conn.execute(text("DELETE FROM incident_reports WHERE incident_id = :i"), {"i": row["id"]})
-            conn.execute(text("DELETE FROM incidents WHERE id = :i"), {"i": row["id"]})
-            conn.execute(text(
-                "INSERT INTO incidents (id, type, acled_event_type, acled_sub_event_type, date_from, date_to,"
-                " place_name, country, lat, lon, reports, outlets, independent_sources, grade, grade_rule,"
-                " fatalities_acled, fatalities_low, fatalities_best, fatalities_high, summary, updated_at)"
-                " VALUES (:id, :type, :aet, :ast, :df, :dt, :pn, :pc, :lat, :lon, :reports, :outlets, :indep,"
-                " :grade, :rule, :fa, :fl, :fb, :fh, :summary, :at)"), row)
+    if full:
+        for table in ("incident_reports", "incidents", "dispute_sides", "disputes", "article_groups"):
+            conn.execute(text(f"DELETE FROM {table}"))
+    else:
+        delete_disputes_of(conn, ids)
         for incident in changed:
-            conn.execute(text("INSERT INTO incident_reports (incident_id, article_id, event_id) VALUES (:i, :a, :e)"),
-                         [{"i": incident.id, "a": a, "e": e} for a, e in dict.fromkeys(incident.reports)])
-        written = write_disputes(conn, disputes, at)
+            conn.execute(text("DELETE FROM disputes WHERE incident_id = :i AND id NOT IN "
+                              "(SELECT dispute_id FROM dispute_sides)"), {"i": incident.id})
+    for article_id, sig in signatures.items():
+        conn.execute(text("DELETE FROM article_groups WHERE article_id = :a"), {"a": article_id})
+        conn.execute(text("INSERT INTO article_groups (article_id, group_id, signature) VALUES (:a, :g, :s)"),
+                     {"a": article_id, "g": groups.get(article_id, article_id), "s": sig})
+    for row in rows:
+        conn.execute(text("DELETE FROM incident_reports WHERE incident_id = :i"), {"i": row["id"]})
+        conn.execute(text("DELETE FROM incidents WHERE id = :i"), {"i": row["id"]})
+        conn.execute(text(
+            "INSERT INTO incidents (id, type, acled_event_type, acled_sub_event_type, date_from, date_to,"
+            " place_name, country, lat, lon, reports, outlets, independent_sources, grade, grade_rule,"
+            " fatalities_acled, fatalities_low, fatalities_best, fatalities_high, summary, updated_at)"
+            " VALUES (:id, :type, :aet, :ast, :df, :dt, :pn, :pc, :lat, :lon, :reports, :outlets, :indep,"
+            " :grade, :rule, :fa, :fl, :fb, :fh, :summary, :at)"), row)
+    for incident in changed:
+        conn.execute(text("INSERT INTO incident_reports (incident_id, article_id, event_id) VALUES (:i, :a, :e)"),
+                     [{"i": incident.id, "a": a, "e": e} for a, e in dict.fromkeys(incident.reports)])
+    written = write_disputes(conn, disputes, at)
     return {"articles": len(records), "incidents": len(changed), "disputes": written}

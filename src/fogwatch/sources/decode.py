@@ -39,7 +39,10 @@ def decode_bytes(data: bytes, origin: str, declared: str | None = None) -> str:
         raise SourceError("E002", origin)
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return data.decode(encoding, errors="replace")
+            text = data.decode(encoding, errors="replace")
+            if not text.lstrip("\ufeff").strip():
+                raise SourceError("E002", origin)  # a byte-order mark and nothing else
+            return text
     _check_binary(data, origin)
     # UTF-8 first even over a declared charset: a strict UTF-8 decode of anything else almost
     # never succeeds, while servers often declare latin-1 for UTF-8 pages.

@@ -101,6 +101,17 @@ class Database:
             raise StoreError(f"cannot write to {describe(self.url)}: {exc.orig}") from exc
 
     @contextmanager
+    def exclusive(self, name: str) -> Iterator[Connection]:
+        """A write transaction that also holds the named lock, so that two processes doing the same
+        read-modify-write (a reconciliation) run one after the other, each seeing what the other
+        committed. SQLite's BEGIN IMMEDIATE already admits one writer at a time; PostgreSQL takes a
+        transaction-scoped advisory lock."""
+        with self.write() as conn:
+            if self.dialect == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:n))"), {"n": f"fogwatch:{name}"})
+            yield conn
+
+    @contextmanager
     def read(self) -> Iterator[Connection]:
         with self.engine.connect() as conn:
             with conn.begin():
