@@ -89,10 +89,12 @@ def cross_article_figure_disputes(incident: Incident, groups: dict[str, str], re
             continue  # same article or a wire copy of it
         if fa.category != fb.category or subject_group(fa.subject) != subject_group(fb.subject):
             continue
+        if fa.qualifier == "vague" or fb.qualifier == "vague":
+            continue  # "dozens" in one outlet's headline is no count to hold another's 12 against
         if _voice(ra, fa) == _voice(rb, fb):
             continue
         a, b = {"low": fa.low, "high": fa.high}, {"low": fb.low, "high": fb.high}
-        if not disjoint(a, b) or _different_scale(fa, fb):
+        if not disjoint(a, b, tolerance=CROSS_ARTICLE_TOLERANCE) or _different_scale(fa, fb):
             continue
         (early, ef), (late, lf) = sorted([(ra, fa), (rb, fb)], key=lambda p: (p[0].published or p[0].date_from or 0))
         if early.published != late.published and lf.low is not None and ef.high is not None and lf.low > ef.high:
@@ -101,6 +103,11 @@ def cross_article_figure_disputes(incident: Incident, groups: dict[str, str], re
                     "incident": incident.id, "pairs": [(ra, fa), (rb, fb)]})
     return out
 
+
+# Across articles, counts of one incident drift as they are revised and rounded: two exact counts
+# conflict only when they differ by more than half the smaller (12 against 14 is a revision, 12
+# against 30 a dispute). Within one article the tighter rounding tolerance applies.
+CROSS_ARTICLE_TOLERANCE = 0.5
 
 # Counts this far apart measure different things (a war's toll against one strike's), not one
 # incident seen two ways: 1,400 against "dozens" stays a dispute, 230,000 against 26 does not.
