@@ -11,7 +11,9 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from fogwatch.reconcile.disputes import disjoint, disputes_in_record
-from fogwatch.reconcile.duplicates import ArticleIndex, duplicate_sentences, from_signature, repeated_figures, signature
+from fogwatch.reconcile.duplicates import (
+    ArticleIndex, duplicate_sentences, from_signature, repeated_figures, sketch, sketch_bytes,
+)
 from fogwatch.reconcile.figures import subject_group, summarise_figures
 from fogwatch.reconcile.grades import grade_incident, independent_sources
 from fogwatch.reconcile.incidents import (
@@ -51,8 +53,9 @@ def _index(conn: Connection, texts: dict[str, str], full: bool) -> tuple[Article
                 index.add_sketch(article_id, from_signature(bytes(sig)))
     new: dict[str, bytes] = {}
     for article_id, body in texts.items():
-        index.add(article_id, body)
-        new[article_id] = signature(body)
+        item = sketch(body)  # once: it is both indexed and stored
+        index.add_sketch(article_id, item)
+        new[article_id] = sketch_bytes(item)
     return index, new
 
 
@@ -223,17 +226,21 @@ def _reconcile(conn: Connection, article_ids: list[str] | None) -> dict[str, int
         conn.execute(text("DELETE FROM article_groups WHERE article_id = :a"), {"a": article_id})
         conn.execute(text("INSERT INTO article_groups (article_id, group_id, signature) VALUES (:a, :g, :s)"),
                      {"a": article_id, "g": groups.get(article_id, article_id), "s": sig})
-    for row in rows:
-        conn.execute(text("DELETE FROM incident_reports WHERE incident_id = :i"), {"i": row["id"]})
-        conn.execute(text("DELETE FROM incidents WHERE id = :i"), {"i": row["id"]})
+    if not full:  # a full run emptied the tables above
+        ids_changed = [{"i": row["id"]} for row in rows]
+        if ids_changed:
+            conn.execute(text("DELETE FROM incident_reports WHERE incident_id = :i"), ids_changed)
+            conn.execute(text("DELETE FROM incidents WHERE id = :i"), ids_changed)
+    if rows:
         conn.execute(text(
             "INSERT INTO incidents (id, type, acled_event_type, acled_sub_event_type, date_from, date_to,"
             " place_name, country, lat, lon, reports, outlets, independent_sources, grade, grade_rule,"
             " fatalities_acled, fatalities_low, fatalities_best, fatalities_high, summary, updated_at)"
             " VALUES (:id, :type, :aet, :ast, :df, :dt, :pn, :pc, :lat, :lon, :reports, :outlets, :indep,"
-            " :grade, :rule, :fa, :fl, :fb, :fh, :summary, :at)"), row)
-    for incident in changed:
+            " :grade, :rule, :fa, :fl, :fb, :fh, :summary, :at)"), rows)
+    reports = [{"i": incident.id, "a": a, "e": e} for incident in changed for a, e in dict.fromkeys(incident.reports)]
+    if reports:
         conn.execute(text("INSERT INTO incident_reports (incident_id, article_id, event_id) VALUES (:i, :a, :e)"),
-                     [{"i": incident.id, "a": a, "e": e} for a, e in dict.fromkeys(incident.reports)])
+                     reports)
     written = write_disputes(conn, disputes, at)
     return {"articles": len(records), "incidents": len(changed), "disputes": written}
