@@ -172,3 +172,11 @@ def test_attitude_adjective_with_a_speaker(nlp):
     assert any(c.source.text == "The aid agencies" for c in claims)
     claims, _ = claims_of(nlp, "The road is clear of mines after the weekend.")
     assert all(c.source.kind == "outlet" for c in claims)
+
+
+def test_headline_colon_with_a_capitalised_name_or_a_split_sentence(nlp):
+    claims, _ = claims_of(nlp, "Trump: ‘We Will Win the State Easily.’\n\nThe rally ended late.")
+    assert any(c.cue and c.cue.text == ":" and c.source.text == "Trump" for c in claims)
+    claims, _ = claims_of(nlp, "Ann Coulter: And Then There Was the One.\n\nA guy just won the primary.")
+    colon = [c for c in claims if c.cue and c.cue.text == ":"]
+    assert colon and colon[0].source.text == "Ann Coulter" and "Then There Was the One" in colon[0].text

@@ -248,19 +248,32 @@ _NAME_POS = frozenset({"PROPN", "NOUN", "DET", "ADJ", "PART", "CCONJ", "ADP", "P
 
 def _colon_cue(sent: SpacySpan, lex: ClaimLexicon) -> _Found | None:
     """'Hamas: hospital was not a target', 'Poll: Clinton ties Trump' — a short name before a
-    colon that opens the sentence (a headline's or a lead-in's attribution)."""
+    colon that opens the sentence (a headline's or a lead-in's attribution). When the colon ends
+    the sentence ("Ann Coulter:" split from its words), what it says is the next sentence."""
     tokens = list(sent)
     colon = next((t for t in tokens[:9] if t.text == ":"), None)
-    if colon is None or colon.i == sent.start or colon.i + 2 >= sent.end:
+    if colon is None or colon.i == sent.start:
         return None
+    doc = sent.doc
+    if colon.i + 1 >= sent.end:  # the name alone: its words are the next sentence
+        if sent.end >= len(doc):
+            return None
+        content = (sent.end, sentence_of(doc[sent.end]).end)
+    elif colon.i + 2 >= sent.end:
+        return None
+    else:
+        content = (colon.i + 1, sent.end)
     name = tokens[:colon.i - sent.start]
-    if not any(t.pos_ == "PROPN" or t.ent_type_ in _SPEAKER_ENTS or t.lemma_.lower() in lex.report_nouns
-               or t.lemma_.lower() in lex.anonymous_heads for t in name):
+    # a headline capitalises every word, and the tagger then misses names ("Trump" as a noun)
+    headline_name = len(name) <= 4 and all(t.is_title or t.is_upper or t.is_punct for t in name)
+    if not headline_name and not any(t.pos_ == "PROPN" or t.ent_type_ in _SPEAKER_ENTS
+                                     or t.lemma_.lower() in lex.report_nouns
+                                     or t.lemma_.lower() in lex.anonymous_heads for t in name):
         return None
     if any(t.pos_ not in _NAME_POS for t in name) or any(t.lower_ in lex.colon_labels for t in name) \
             or any(t.like_num or t.ent_type_ in ("DATE", "TIME") for t in name):
         return None
-    return _Found(colon.i, colon.i + 1, (sent.start, colon.i), (colon.i + 1, sent.end), "assert")
+    return _Found(colon.i, colon.i + 1, (sent.start, colon.i), content, "assert")
 
 
 def _phrase_cue(token: Token, lex: ClaimLexicon) -> _Found | None:
