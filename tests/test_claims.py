@@ -180,3 +180,12 @@ def test_headline_colon_with_a_capitalised_name_or_a_split_sentence(nlp):
     claims, _ = claims_of(nlp, "Ann Coulter: And Then There Was the One.\n\nA guy just won the primary.")
     colon = [c for c in claims if c.cue and c.cue.text == ":"]
     assert colon and colon[0].source.text == "Ann Coulter" and "Then There Was the One" in colon[0].text
+
+
+def test_colon_after_a_dash_or_a_line_break_and_place_labels(nlp):
+    claims, _ = claims_of(nlp, "Turnout was low - Election monitors: “Queues were short in every district.”")
+    assert any(c.cue and c.cue.text == ":" and c.source.text == "Election monitors" for c in claims)
+    claims, _ = claims_of(nlp, "(END OF CLIP.)\n\nHOST: And I think the ceasefire is holding.")
+    assert [(c.source.text, c.cue.text) for c in claims if c.cue] == [("HOST", ":")]
+    claims, figures = claims_of(nlp, "Syria: shelling killed 12 people in Idlib on Monday.")
+    assert all(c.source.kind == "outlet" for c in claims)  # a topic label, not a speaker

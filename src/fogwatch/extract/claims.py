@@ -119,17 +119,21 @@ def extract_claims(doc: Doc, ctx: Context) -> list[ClaimMention]:
     lead_in: Source | None = None  # a sentence ending "… described it:" introduces a quotation
     sentences = all_sentences(doc)
     actor_tokens = _actor_tokens(doc, actors)
+    covered = 0  # token index up to which an earlier cue's content runs on into later sentences
     for index, sent in enumerate(sentences):
         if inside and _new_paragraph(doc, sent) and sent.text.lstrip()[:1] not in _OPEN_QUOTES:
             inside, quote_source = False, None  # a paragraph that does not reopen the quotation ends it
         found = _attributions(sent, lex, inside, actor_tokens)
+        if covered > sent.start:  # "TAPPER:" took this sentence as its words: their cues are his
+            found = []
         if any(not f.weak for f in found):
             found = [f for f in found if not f.weak]
         made: list[ClaimMention] = []
         for f in found:  # a denial may answer a claim earlier in its own sentence
             made.append(_claim(doc, sent, f, actors, claims + made, lex, ctx))
+            covered = max(covered, f.content[1] if f.content[1] > sent.end else 0)
         text = sent.text.strip()
-        if not made:
+        if not made and covered <= sent.start:
             source = None
             if inside or text[:1] in _OPEN_QUOTES:
                 source = quote_source or lead_in or _next_sentence_source(
@@ -234,12 +238,12 @@ def _attributions(sent: SpacySpan, lex: ClaimLexicon, inside: bool = False,
         content = _content(token, sent, exclude=source_span)
         found.append(_Found(token.i, token.i + 1, source_span, content, stance,
                             answers=_answers(token, lex), weak=source_span is None))
+    colon = _colon_cue(sent, lex)
+    if colon is not None:
+        # "TAPPER: And obviously, I think …": the named speaker's words, cues and all
+        return [colon]
     if not found:
         found.extend(_adverb_cues(sent, lex))
-    if not found:
-        colon = _colon_cue(sent, lex)
-        if colon is not None:
-            found.append(colon)
     return found
 
 
@@ -264,16 +268,25 @@ def _colon_cue(sent: SpacySpan, lex: ClaimLexicon) -> _Found | None:
     else:
         content = (colon.i + 1, sent.end)
     name = tokens[:colon.i - sent.start]
+    breaks = [k for k, t in enumerate(name) if "\n" in t.text or (t.text in _DASHES and t.whitespace_)]
+    if breaks:  # "(END VIDEO CLIP.)\n\nTAPPER: …", "… - Pew Research: …": the name starts after the break
+        name = name[breaks[-1] + 1:]
+        if not name:
+            return None
+    if all(t.ent_type_ in ("GPE", "LOC", "FAC") or t.is_punct for t in name):
+        return None  # "Syria: shelling kills 12" names what it is about, not who says it
     # a headline capitalises every word, and the tagger then misses names ("Trump" as a noun)
     headline_name = len(name) <= 4 and all(t.is_title or t.is_upper or t.is_punct for t in name)
     if not headline_name and not any(t.pos_ == "PROPN" or t.ent_type_ in _SPEAKER_ENTS
                                      or t.lemma_.lower() in lex.report_nouns
-                                     or t.lemma_.lower() in lex.anonymous_heads for t in name):
+                                     or t.lemma_.lower() in lex.anonymous_heads
+                                     or t.lower_ in lex.speaker_nouns for t in name):
         return None
-    if any(t.pos_ not in _NAME_POS for t in name) or any(t.lower_ in lex.colon_labels for t in name) \
+    if any(t.pos_ not in _NAME_POS and not (headline_name and t.pos_ not in ("VERB", "AUX", "PRON"))
+           for t in name) or any(t.lower_ in lex.colon_labels for t in name) \
             or any(t.like_num or t.ent_type_ in ("DATE", "TIME") for t in name):
         return None
-    return _Found(colon.i, colon.i + 1, (sent.start, colon.i), content, "assert")
+    return _Found(colon.i, colon.i + 1, (name[0].i, colon.i), content, "assert")
 
 
 def _phrase_cue(token: Token, lex: ClaimLexicon) -> _Found | None:
