@@ -52,7 +52,8 @@ def fill(db: Database, target_events: int) -> dict[str, int]:
     """Copies of the demo articles and their records until the store holds `target_events` events."""
     from fogwatch.reconcile.run import reconcile
 
-    base = [a for a in read_sources([str(demo_corpus())], ReadOptions()) if isinstance(a, Article)]
+    read = [a for a in read_sources([str(demo_corpus())], ReadOptions()) if isinstance(a, Article)]
+    base = list({a.id: a for a in read}.values())  # a wire copy is the same article: count it once
     records = list(extract_records(base))
     per_copy = sum(len(r["events"]) for r in records)
     copies = max(1, -(-target_events // per_copy))

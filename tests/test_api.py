@@ -336,6 +336,30 @@ def test_combined_filters_narrow(client, everything):
     assert all(e["type"] == "ASSAULT" and e["date"] <= "2024-05-14" for e in both)
 
 
+WALKED = [{}, {"sort": "date:asc"}, {"country": "SDN"}, {"country": "TCD"}, {"actor": "army"},
+          {"type": "ASSAULT", "country": "SDN"}, {"type": "assault", "sort": "date:asc"}, {"bbox": "20,10,30,16"},
+          {"outlet": "Nile Wire"}, {"date_from": "2024-05-15"}, {"actor": "rsf", "date_to": "2024-05-16"}]
+
+
+@pytest.mark.parametrize("params", WALKED, ids=[str(p) for p in WALKED])
+def test_pages_are_the_same_whichever_index_is_read(demo_db, monkeypatch, params):
+    """A page read by walking the sort's index (many matches) equals one read from the matches."""
+    def pages(resource: str, **extra: Any) -> list[tuple[list[dict[str, Any]], int]]:
+        fn = getattr(queries, f"list_{resource}")
+        return [fn(demo_db, queries.make_filters(**{**params, **extra}, limit=7, offset=offset))
+                for offset in (0, 6, 30)]
+
+    articles = {k: v for k, v in params.items() if k in ("country", "actor", "type", "outlet", "date_from", "date_to")}
+    read = {}
+    for visits in (0, 10**9):  # never walk, always walk (SQLite)
+        monkeypatch.setattr(queries, "WALK_MAX_VISITS", visits)
+        read[visits] = (pages("events"), pages("events", sort="date:desc"),
+                        [queries.list_articles(demo_db, queries.make_filters(**articles, limit=5, offset=offset))
+                         for offset in (0, 3)])
+    assert read[0] == read[10**9]
+    assert read[0][0][0][1] > 0
+
+
 @pytest.mark.parametrize("resource", RESOURCES)
 def test_updated_since(client, everything, resource):
     assert ok(client, f"/api/{resource}", updated_since="2999-01-01T00:00:00Z")["total"] == 0

@@ -143,3 +143,120 @@ def test_not_a_database(tmp_path):
     path.write_bytes(b"this is not a database file at all" * 100)
     with pytest.raises(StoreError):
         Database(path)
+
+
+# -- migration 5: what the API filters events by, derived from the facts -------------------------
+
+@pytest.fixture(scope="module")
+def demo_extracted() -> tuple[list[Article], list[dict]]:
+    """The demo corpus and its records, extracted once (a third of it: enough actors, places, times)."""
+    from fogwatch.demo import demo_corpus
+    from fogwatch.pipeline import extract_records
+    from fogwatch.sources import ReadOptions, read_sources
+
+    articles = [a for a in read_sources([str(demo_corpus())], ReadOptions()) if isinstance(a, Article)][::3]
+    return articles, list(extract_records(articles))
+
+
+def event_index_problems(db: Database) -> list[str]:
+    """Where the search columns and link tables of events differ from what the facts say."""
+    import json
+
+    with db.read() as conn:
+        rows = conn.execute(text("""
+SELECT e.seq, e.article_id, e.id, e.actors, e.targets, e.date_start, e.date_end, e.place_country, e.place_name,
+    e.lat, e.lon, e.published, e.outlet, e.article_seq, e.updated_at,
+    substr(coalesce(t.date_from, a.published), 1, 10) AS x_date_start,
+    substr(coalesce(t.date_to, t.date_from, a.published), 1, 10) AS x_date_end,
+    p.country AS x_place_country, p.name AS x_place_name, p.lat AS x_lat, p.lon AS x_lon,
+    a.published AS x_published, a.outlet AS x_outlet, a.seq AS x_article_seq, r.extracted_at AS x_updated_at
+FROM events e JOIN articles a ON a.id = e.article_id
+LEFT JOIN places p ON p.article_id = e.article_id AND p.id = e.place_id
+LEFT JOIN times t ON t.article_id = e.article_id AND t.id = e.time_id
+LEFT JOIN records r ON r.article_id = e.article_id""")).mappings().all()
+        actors = {(r["article_id"], r["id"]): r for r in conn.execute(
+            text("SELECT article_id, id, name, text, country FROM actors")).mappings()}
+        links = {tuple(r) for r in conn.execute(text(
+            "SELECT ea.event_seq, ea.article_id, ea.event_id, ea.actor_id, ea.role, n.name, n.text"
+            " FROM event_actors ea JOIN actor_names n ON n.id = ea.name_id"))}
+        countries = {tuple(r) for r in conn.execute(text("SELECT event_seq, article_id, country FROM event_countries"))}
+    problems = []
+    expected_links, expected_countries = set(), set()
+    for r in rows:
+        for column in ("date_start", "date_end", "place_country", "place_name", "lat", "lon", "published", "outlet",
+                       "article_seq", "updated_at"):
+            if r[column] != r[f"x_{column}"]:
+                problems.append(f"{r['article_id']}/{r['id']} {column}: {r[column]!r} != {r[f'x_{column}']!r}")
+        if r["x_place_country"]:
+            expected_countries.add((r["seq"], r["article_id"], r["x_place_country"]))
+        for role, listed in (("actor", r["actors"]), ("target", r["targets"])):
+            for actor_id in json.loads(listed or "[]"):
+                actor = actors.get((r["article_id"], actor_id))
+                if actor is None:
+                    continue
+                expected_links.add((r["seq"], r["article_id"], r["id"], actor_id, role, actor["name"] or "",
+                                    actor["text"] or ""))
+                if actor["country"]:
+                    expected_countries.add((r["seq"], r["article_id"], actor["country"]))
+    if links != expected_links:
+        problems.append(f"event_actors: {len(links - expected_links)} extra, {len(expected_links - links)} missing")
+    if countries != expected_countries:
+        problems.append(f"event_countries: {sorted(countries ^ expected_countries)[:5]}")
+    return problems
+
+
+def test_event_index_follows_every_write(db, demo_extracted):
+    articles, records = demo_extracted
+    store_articles(db, articles, records, "test")
+    assert event_index_problems(db) == []
+    with db.read() as conn:
+        before = {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()
+                  for t in ("events", "event_actors", "event_countries")}
+    assert before["event_actors"] and before["event_countries"]
+    # written again (a re-extraction): replaced, not added to
+    store_articles(db, articles[:4], records[:4], "test")
+    with db.write() as conn:
+        from fogwatch.store.records import write_records
+
+        write_records(conn, [records[1], records[1]], "test", "2030-01-01T00:00:00+00:00")
+    assert event_index_problems(db) == []
+    with db.read() as conn:
+        after = {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in before}
+        assert conn.execute(text("SELECT count(*) FROM events WHERE updated_at = '2030-01-01T00:00:00+00:00'")
+                            ).scalar_one() == len(records[1]["events"])
+    assert after == before
+
+
+def test_migration_5_fills_the_event_index_of_a_v4_store(db_url, demo_extracted, monkeypatch, request, tmp_path):
+    from fogwatch.store import database, queries, records as stored_records
+
+    articles, records = demo_extracted
+    with monkeypatch.context() as patch:  # a store as version 4 wrote it
+        patch.setattr(database, "MIGRATIONS", [m for m in MIGRATIONS if m[0] <= 4])
+        patch.setattr(stored_records, "index_events", lambda conn, ids: None)
+        patch.setattr(stored_records, "EVENT_INDEX_TABLES", ())
+        old = Database(db_url)
+        assert old.schema_version() == 4
+        store_articles(old, articles, records, "test")
+        with old.read() as conn:
+            v4_events = conn.execute(text("SELECT article_id, id, type, actors FROM events ORDER BY article_id, id")
+                                     ).all()
+        old.close()
+    migrated = Database(db_url)
+    assert migrated.schema_version() == MIGRATIONS[-1][0]
+    with migrated.read() as conn:
+        assert conn.execute(text("SELECT article_id, id, type, actors FROM events ORDER BY article_id, id")
+                            ).all() == v4_events
+    assert event_index_problems(migrated) == []
+    assert migrated.integrity_check() == "ok"
+    # and it answers exactly as a store written since
+    fresh = Database(request.getfixturevalue("postgres").new_database() if "://" in db_url
+                     else tmp_path / "fresh.db")
+    store_articles(fresh, articles, records, "test")
+    for params in ({}, {"country": "SDN"}, {"actor": "army"}, {"type": "ASSAULT", "sort": "date:asc"},
+                   {"date_from": "2024-05-15", "date_to": "2024-05-16"}, {"bbox": "20,10,30,16"}):
+        flt = queries.make_filters(limit=1000, **params)
+        got, want = queries.list_events(migrated, flt), queries.list_events(fresh, flt)
+        assert got == want and got[1] > 0, params
+    fresh.close()
+    migrated.close()

@@ -35,7 +35,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -200,8 +200,10 @@ class Resource:
 
 
 _PUBLISHED_DAY = "substr(a.published, 1, 10)"
-_EVENT_START = "substr(coalesce(t.date_from, a.published), 1, 10)"
-_EVENT_END = "substr(coalesce(t.date_to, t.date_from, a.published), 1, 10)"
+# Events carry what they are filtered and sorted by (records.index_events): `date_start` is
+# substr(coalesce(time.date_from, article.published), 1, 10), `date_end` likewise from the time's
+# date_to, then date_from; `place_country`, `place_name`, `lat`, `lon` are the place's;
+# `published`, `outlet`, `article_seq` the article's; `updated_at` is records.extracted_at.
 
 RESOURCES: dict[str, Resource] = {
     "articles": Resource(
@@ -211,10 +213,10 @@ RESOURCES: dict[str, Resource] = {
         "published:desc", "a.seq"),
     "events": Resource(
         frozenset({"date_from", "date_to", "country", "actor", "type", "outlet", "bbox", "updated_since"}),
-        {"date": (_EVENT_START, True), "published": ("a.published", True), "type": ("e.type", True),
-         "outlet": ("a.outlet", True), "country": ("p.country", True), "place": ("p.name", True),
+        {"date": ("e.date_start", True), "published": ("e.published", True), "type": ("e.type", True),
+         "outlet": ("e.outlet", True), "country": ("e.place_country", True), "place": ("e.place_name", True),
          "trigger": ("e.trigger", True)},
-        "date:desc", "a.seq, e.start_char, e.id"),
+        "date:desc", "e.article_seq, e.start_char, e.id"),
     "figures": Resource(
         frozenset({"date_from", "date_to", "country", "actor", "type", "outlet", "updated_since"}),
         {"published": ("a.published", True), "category": ("f.category", True), "low": ("f.low", False),
@@ -277,22 +279,38 @@ def _check_supported(resource: str, flt: Filters) -> None:
 # -- building WHERE clauses ----------------------------------------------------------------------
 
 class _Where:
-    """Clauses written by this module, values always bound (`bind` returns a placeholder)."""
+    """Clauses written by this module, values always bound (`bind` returns a placeholder).
+
+    A clause may come in two more forms with the same meaning: `probe`, to test one row at a time
+    (when a page walks an index), and `alone`, a whole count statement to use when it is the only
+    clause (counting a link table's entries instead of looking each one up)."""
 
     def __init__(self) -> None:
         self.clauses: list[str] = []
         self.params: dict[str, Any] = {}
+        self.probes: dict[int, str] = {}
+        self.alone: dict[int, str] = {}
 
     def bind(self, value: Any) -> str:
         name = f"w{len(self.params)}"
         self.params[name] = value
         return ":" + name
 
-    def add(self, clause: str) -> None:
+    def add(self, clause: str, *, probe: str | None = None, alone: str | None = None) -> None:
+        if probe:
+            self.probes[len(self.clauses)] = probe
+        if alone:
+            self.alone[len(self.clauses)] = alone
         self.clauses.append(clause)
 
-    def sql(self) -> str:
-        return (" WHERE " + " AND ".join(self.clauses)) if self.clauses else ""
+    def sql(self, *, probe: bool = False) -> str:
+        clauses = [self.probes.get(i, c) if probe else c for i, c in enumerate(self.clauses)]
+        return (" WHERE " + " AND ".join(clauses)) if clauses else ""
+
+    def count(self, base: str) -> str:
+        if len(self.clauses) == 1 and 0 in self.alone:
+            return self.alone[0]
+        return f"SELECT count(*) {base}{self.sql()}"
 
 
 def _like(value: str) -> str:
@@ -308,14 +326,16 @@ def _contains(w: _Where, columns: Sequence[str], value: str) -> str:
 
 
 def _outlet(w: _Where, article_id: str, outlet: str) -> str:
+    """The article was published by the outlet, or appeared there (both looked up by index)."""
     name = w.bind(outlet)
-    return (f"(EXISTS (SELECT 1 FROM articles oa WHERE oa.id = {article_id} AND lower(oa.outlet) = lower({name}))"
-            f" OR EXISTS (SELECT 1 FROM appearances ap WHERE ap.article_id = {article_id}"
-            f" AND lower(ap.outlet) = lower({name})))")
+    return (f"{article_id} IN (SELECT oa.id FROM articles oa WHERE lower(oa.outlet) = lower({name})"
+            f" UNION SELECT ap.article_id FROM appearances ap WHERE lower(ap.outlet) = lower({name}))")
 
 
-# An actor row belongs to an event when its id is in the event's JSON list of actors or targets.
-_ACTOR_OF_EVENT = ("(e.actors LIKE '%\"' || ac.id || '\"%' OR e.targets LIKE '%\"' || ac.id || '\"%')")
+def _actor_names(w: _Where, actor: str) -> str:
+    """Ids of the distinct (name, mention text) pairs of actors matching `actor` (`actor_names`
+    holds each pair once, NULL as '', which no non-empty pattern matches)."""
+    return f"SELECT n.id FROM actor_names n WHERE {_contains(w, ['n.name', 'n.text'], actor)}"
 
 
 def _day_overlap(w: _Where, flt: Filters, start: str, end: str) -> list[str]:
@@ -352,16 +372,51 @@ def _read(db: Database) -> Iterator[Connection]:
 
 
 def _page(conn: Connection, db: Database, resource: str, flt: Filters, select: str, joins: str,
-          w: _Where) -> tuple[list[dict[str, Any]], int]:
+          w: _Where, *, base: str | None = None, key: str | None = None,
+          walk: Callable[[Connection, int], str | None] | None = None) -> tuple[list[dict[str, Any]], int]:
+    """Count the matches and read one page of them. With `base` (the FROM clause of one table
+    that the filters and the sort refer to alone) and `key` (its unique column), the count and the
+    page's keys are read from that table only, through its indexes, and `joins` are made for the
+    page's rows alone. `walk(conn, total)` may name another FROM clause for reading the keys (one
+    that walks the sort's index, when the matches are many)."""
     where = w.sql()
-    total = conn.execute(text(f"SELECT count(*) {joins}{where}"), w.params).scalar_one()
+    order = _order_by(resource, flt.sort, db.dialect)
+    total = conn.execute(text(w.count(base or joins)), w.params).scalar_one()
     if flt.limit == 0 or flt.offset >= total:
         return [], total
-    rows = conn.execute(
-        text(f"SELECT {select} {joins}{where}{_order_by(resource, flt.sort, db.dialect)}"
-             " LIMIT :_limit OFFSET :_offset"),
-        {**w.params, "_limit": flt.limit, "_offset": flt.offset}).mappings().all()
+    params = {**w.params, "_limit": flt.limit, "_offset": flt.offset}
+    if base and key:
+        walking = walk(conn, total) if walk else None
+        keys = f"{walking}{w.sql(probe=True)}" if walking else f"{base}{where}"
+        sql = (f"SELECT {select} {joins} WHERE {key} IN"
+               f" (SELECT {key} {keys}{order} LIMIT :_limit OFFSET :_offset){order}")
+    else:
+        sql = f"SELECT {select} {joins}{where}{order} LIMIT :_limit OFFSET :_offset"
+    rows = conn.execute(text(sql), params).mappings().all()
     return [dict(r) for r in rows], total
+
+
+# Reading a page by walking the index of its sort (testing the filters on each row) visits about
+# (offset + limit) * rows / matches index entries; reading and sorting the matches costs about
+# `matches`. SQLite's planner cannot know how many events a country or an actor has (it takes
+# such filters for selective ones), so it is told which index to walk when the matches are many.
+WALK_MAX_VISITS = 20_000
+
+
+def _walk(flt: Filters, resource: str, dialect: str, table: str, alias: str,
+          indexes: Mapping[str, str]) -> Callable[[Connection, int], str | None]:
+    """For `_page`: the FROM clause that walks the index of the sort field (`indexes`), when that
+    visits few entries per match. `table` must have an integer `seq` column (its rows' order)."""
+    def walk(conn: Connection, total: int) -> str | None:
+        index = indexes.get(parse_sort(flt.sort, resource)[0])
+        if dialect != "sqlite" or index is None:
+            return None
+        span = conn.execute(text(f"SELECT (SELECT max(seq) FROM {table}) - (SELECT min(seq) FROM {table}) + 1")
+                            ).scalar_one() or 0
+        if (flt.offset + flt.limit) * span > WALK_MAX_VISITS * total:
+            return None
+        return f" FROM {table} {alias} INDEXED BY {index}"
+    return walk
 
 
 def _expanding(sql: str, **names: Sequence[Any]):
@@ -415,7 +470,9 @@ def list_articles(db: Database, flt: Filters = Filters()) -> tuple[list[dict[str
     w = _Where()
     w.clauses += _day_overlap(w, flt, _PUBLISHED_DAY, _PUBLISHED_DAY)
     if flt.country:
-        w.add(f"EXISTS (SELECT 1 FROM places pl WHERE pl.article_id = a.id AND pl.country = {w.bind(flt.country)})")
+        country = w.bind(flt.country)
+        w.add(f"a.id IN (SELECT pl.article_id FROM places pl WHERE pl.country = {country})",
+              probe=f"EXISTS (SELECT 1 FROM places pl WHERE pl.country = {country} AND pl.article_id = a.id)")
     if flt.actor:
         w.add(f"EXISTS (SELECT 1 FROM actors ac WHERE ac.article_id = a.id AND "
               f"{_contains(w, ['ac.name', 'ac.text'], flt.actor)})")
@@ -433,7 +490,9 @@ def list_articles(db: Database, flt: Filters = Filters()) -> tuple[list[dict[str
               " (SELECT count(*) FROM figures x WHERE x.article_id = a.id) AS n_figures")
     joins = " FROM articles a LEFT JOIN records r ON r.article_id = a.id"
     with _read(db) as conn:
-        rows, total = _page(conn, db, "articles", flt, select, joins, w)
+        walk = _walk(flt, "articles", db.dialect, "articles", "a", {"published": "articles_published"})
+        rows, total = _page(conn, db, "articles", flt, select, joins, w, base=" FROM articles a", key="a.seq",
+                            walk=walk)
         outlets: dict[str, list[str]] = {}
         if rows:
             for r in conn.execute(_expanding(
@@ -483,8 +542,7 @@ _EVENT_JOINS = """ FROM events e
 JOIN articles a ON a.id = e.article_id
 LEFT JOIN places p ON p.article_id = e.article_id AND p.id = e.place_id
 LEFT JOIN times t ON t.article_id = e.article_id AND t.id = e.time_id
-LEFT JOIN claims c ON c.article_id = e.article_id AND c.id = e.claim_id
-LEFT JOIN records r ON r.article_id = e.article_id"""
+LEFT JOIN claims c ON c.article_id = e.article_id AND c.id = e.claim_id"""
 
 _EVENT_SELECT = f"""e.article_id, e.id, e.text, e.start_char, e.end_char, e.trigger, e.type, e.mode,
 e.acled_event_type, e.acled_sub_event_type, e.actors, e.targets, e.figures, e.negated, e.hypothetical, e.historical,
@@ -493,7 +551,7 @@ p.id AS place_id, p.name AS place_name, p.country AS place_country, p.admin1 AS 
 p.lat AS place_lat, p.lon AS place_lon, p.feature AS place_feature,
 t.id AS time_id, t.text AS time_text, t.date_from AS time_from, t.date_to AS time_to, t.granularity,
 c.id AS claim_id, c.stance, c.cue_text, c.source_name, c.source_text, c.source_kind, c.source_country,
-c.source_sector, {_EVENT_START} AS date_start, {_EVENT_END} AS date_end"""
+c.source_sector, e.date_start, e.date_end"""
 
 
 def list_events(db: Database, flt: Filters = Filters(), *, factual: bool | None = None
@@ -502,29 +560,35 @@ def list_events(db: Database, flt: Filters = Filters(), *, factual: bool | None 
     source, figures and the incident they were grouped into. `factual=True` leaves out negated and
     hypothetical events; `factual=False` keeps only those."""
     _check_supported("events", flt)
-    w = _Where()
-    w.clauses += _day_overlap(w, flt, _EVENT_START, _EVENT_END)
-    if flt.country:
-        country = w.bind(flt.country)
-        w.add(f"(p.country = {country} OR EXISTS (SELECT 1 FROM actors ac WHERE ac.article_id = e.article_id"
-              f" AND ac.country = {country} AND {_ACTOR_OF_EVENT}))")
-    if flt.actor:
-        w.add(f"EXISTS (SELECT 1 FROM actors ac WHERE ac.article_id = e.article_id AND {_ACTOR_OF_EVENT}"
-              f" AND {_contains(w, ['ac.name', 'ac.text'], flt.actor)})")
+    w = _Where()  # every clause on `e` alone (the event's own copies of its place, days, article)
+    w.clauses += _day_overlap(w, flt, "e.date_start", "e.date_end")
+    if flt.country:  # the event's place, or one of its actors or targets
+        country = f"FROM event_countries ec WHERE ec.country = {w.bind(flt.country)}"
+        w.add(f"e.seq IN (SELECT ec.event_seq {country})",
+              probe=f"EXISTS (SELECT 1 {country} AND ec.event_seq = e.seq)",
+              alone=f"SELECT count(*) {country}")  # one entry per event and country
+    if flt.actor:  # one of its actors or targets
+        actors = f"FROM event_actors ea WHERE ea.name_id IN ({_actor_names(w, flt.actor)})"
+        w.add(f"e.seq IN (SELECT ea.event_seq {actors})",
+              probe=f"EXISTS (SELECT 1 {actors} AND ea.event_seq = e.seq)",
+              alone=f"SELECT count(DISTINCT ea.event_seq) {actors}")
     if flt.type:
         w.add(f"e.type = {w.bind(flt.type.upper())}")
     if flt.outlet:
         w.add(_outlet(w, "e.article_id", flt.outlet))
     if flt.bbox:
-        _in_bbox(w, flt.bbox, "p.lat", "p.lon")
+        _in_bbox(w, flt.bbox, "e.lat", "e.lon")
     if flt.updated_since:
-        w.add(f"r.extracted_at >= {w.bind(flt.updated_since)}")
+        w.add(f"e.updated_at >= {w.bind(flt.updated_since)}")
     if factual is True:
         w.add("e.negated = 0 AND e.hypothetical = 0")
     elif factual is False:
         w.add("(e.negated <> 0 OR e.hypothetical <> 0)")
     with _read(db) as conn:
-        rows, total = _page(conn, db, "events", flt, _EVENT_SELECT, _EVENT_JOINS, w)
+        walk = _walk(flt, "events", db.dialect, "events", "e",
+                     {"date": "events_type_date" if flt.type else "events_date"})
+        rows, total = _page(conn, db, "events", flt, _EVENT_SELECT, _EVENT_JOINS, w, base=" FROM events e",
+                            key="e.seq", walk=walk)
         article_ids = {r["article_id"] for r in rows}
         actors = _actors_by_article(conn, article_ids)
         figures = _figures_by_article(conn, article_ids)
@@ -587,8 +651,8 @@ def list_figures(db: Database, flt: Filters = Filters()) -> tuple[list[dict[str,
     _fact_filters(w, flt, "f")
     if flt.country:
         country = w.bind(flt.country)
-        w.add(f"(c.source_country = {country} OR EXISTS (SELECT 1 FROM places pl"
-              f" WHERE pl.article_id = f.article_id AND pl.country = {country}))")
+        w.add(f"(c.source_country = {country} OR f.article_id IN (SELECT pl.article_id FROM places pl"
+              f" WHERE pl.country = {country}))")
     if flt.type:
         w.add(f"f.category = {w.bind(flt.type.lower())}")
     select = ("f.article_id, f.id, f.text, f.start_char, f.end_char, f.category, f.low, f.best, f.high, f.qualifier,"
@@ -671,8 +735,8 @@ def _incident_actors(conn: Connection, incident_ids: Sequence[str]) -> dict[str,
         return out
     rows = conn.execute(_expanding(
         "SELECT DISTINCT ir.incident_id, ac.name, ac.text, ac.country, ac.sector FROM incident_reports ir"
-        " JOIN events e ON e.article_id = ir.article_id AND e.id = ir.event_id"
-        f" JOIN actors ac ON ac.article_id = e.article_id AND {_ACTOR_OF_EVENT}"
+        " JOIN event_actors ea ON ea.article_id = ir.article_id AND ea.event_id = ir.event_id"
+        " JOIN actors ac ON ac.article_id = ea.article_id AND ac.id = ea.actor_id"
         " WHERE ir.incident_id IN :ids", ids=list(incident_ids))).mappings()
     for r in rows:
         out.setdefault(r["incident_id"], []).append(
@@ -692,16 +756,15 @@ def list_incidents(db: Database, flt: Filters = Filters(), *, min_reports: int =
         w.add(f"i.reports >= {w.bind(min_reports)}")
     if flt.country:
         w.add(f"i.country = {w.bind(flt.country)}")
-    if flt.actor:
-        w.add("EXISTS (SELECT 1 FROM incident_reports ir"
-              " JOIN events e ON e.article_id = ir.article_id AND e.id = ir.event_id"
-              f" JOIN actors ac ON ac.article_id = e.article_id AND {_ACTOR_OF_EVENT}"
-              f" WHERE ir.incident_id = i.id AND {_contains(w, ['ac.name', 'ac.text'], flt.actor)})")
+    if flt.actor:  # an actor or target of one of the reported events
+        w.add("i.id IN (SELECT ir.incident_id FROM event_actors ea JOIN incident_reports ir"
+              " ON ir.article_id = ea.article_id AND ir.event_id = ea.event_id"
+              f" WHERE ea.name_id IN ({_actor_names(w, flt.actor)}))")
     if flt.type:
         w.add(f"i.type = {w.bind(flt.type.upper())}")
     if flt.outlet:
-        w.add(f"EXISTS (SELECT 1 FROM incident_reports io WHERE io.incident_id = i.id AND "
-              f"{_outlet(w, 'io.article_id', flt.outlet)})")
+        w.add("i.id IN (SELECT io.incident_id FROM incident_reports io"
+              f" WHERE {_outlet(w, 'io.article_id', flt.outlet)})")
     if flt.bbox:
         _in_bbox(w, flt.bbox, "i.lat", "i.lon")
     if flt.updated_since:
@@ -712,17 +775,19 @@ def list_incidents(db: Database, flt: Filters = Filters(), *, min_reports: int =
                   " JOIN dispute_sides s ON s.article_id = e.article_id AND s.claim_id = e.claim_id"
                   " WHERE ir.incident_id = i.id))")
         w.add(exists if disputed else f"NOT {exists}")
-    select = ", ".join(f"i.{c}" for c in _INCIDENT_COLUMNS) + ", i.summary"
+    outlets = ("json_extract(i.summary, '$.incident.outlets')" if db.dialect == "sqlite" else
+               "(i.summary::json -> 'incident' -> 'outlets')::text")  # not the whole summary, which is large
+    select = ", ".join(f"i.{c}" for c in _INCIDENT_COLUMNS) + f", {outlets} AS outlet_names"
     with _read(db) as conn:
-        rows, total = _page(conn, db, "incidents", flt, select, " FROM incidents i", w)
+        rows, total = _page(conn, db, "incidents", flt, select, " FROM incidents i", w, base=" FROM incidents i",
+                            key="i.id")
         ids = [r["id"] for r in rows]
         disputes = _incident_disputes(conn, ids)
         actors = _incident_actors(conn, ids)
     items = []
     for r in rows:
         item = {c: r[c] for c in _INCIDENT_COLUMNS}
-        summary = json.loads(r["summary"] or "{}")
-        item["outlet_names"] = sorted(set((summary.get("incident") or {}).get("outlets") or []))
+        item["outlet_names"] = sorted(set(json.loads(r["outlet_names"] or "null") or []))
         item["actors"] = actors.get(r["id"], [])
         item["disputes"] = disputes.get(r["id"], [])
         items.append(item)
@@ -801,7 +866,7 @@ def list_disputes(db: Database, flt: Filters = Filters()) -> tuple[list[dict[str
         w.add(f"d.created_at >= {w.bind(flt.updated_since)}")
     with _read(db) as conn:
         rows, total = _page(conn, db, "disputes", flt, "d.id, d.kind, d.about, d.category, d.incident_id, d.created_at",
-                            " FROM disputes d", w)
+                            " FROM disputes d", w, base=" FROM disputes d", key="d.id")
         sides = _dispute_sides(conn, [r["id"] for r in rows])
     return [_dispute_item(r, sides.get(r["id"], [])) for r in rows], total
 

@@ -1,5 +1,11 @@
 """Writing extracted records: the whole JSON record (what `fogwatch extract` prints) plus one row
-per fact in readable tables, so that SQL, Datasette and the API can filter on any field."""
+per fact in readable tables, so that SQL, Datasette and the API can filter on any field.
+
+What the API filters and sorts events by is also kept on each event row (its days, place,
+article and extraction time) and in two link tables (`event_actors`: the actors and targets of
+each event; `event_countries`: every country an event involves, by its place or its actors), so
+that lists of many events are read through indexes. `index_events` derives them with SQL from the
+rows just written, with exactly the meaning the query layer gives them."""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 FACT_TABLES = ("actors", "places", "times", "claims", "figures", "events")
+EVENT_INDEX_TABLES = ("event_actors", "event_countries")
 
 
 def _rows(article_id: str, record: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
@@ -62,7 +69,7 @@ def _insert(table: str, row: dict[str, Any]):
 
 def write_records(conn: Connection, records: Iterable[dict[str, Any]], model: str, at: str) -> int:
     """Replace the stored record of each article (inside the caller's transaction)."""
-    written = 0
+    written_ids: list[str] = []
     for record in records:
         article_id = record["article"]["id"]
         delete_records(conn, [article_id])
@@ -71,13 +78,89 @@ def write_records(conn: Connection, records: Iterable[dict[str, Any]], model: st
         for table, rows in _rows(article_id, record).items():
             if rows:
                 conn.execute(_insert(table, rows[0]), rows)
-        written += 1
-    return written
+        written_ids.append(article_id)
+    index_events(conn, list(dict.fromkeys(written_ids)))
+    return len(written_ids)
 
 
 def delete_records(conn: Connection, article_ids: list[str]) -> None:
-    for table in (*FACT_TABLES, "records"):
+    if not article_ids:
+        return
+    for table in (*EVENT_INDEX_TABLES, *FACT_TABLES, "records"):
         conn.execute(text(f"DELETE FROM {table} WHERE article_id = :a"), [{"a": a} for a in article_ids])
+
+
+# -- what the API filters events by --------------------------------------------------------------
+
+_ARTICLE = "(SELECT a.{} FROM articles a WHERE a.id = events.article_id)"
+_TIME = "(SELECT {} FROM times t WHERE t.article_id = events.article_id AND t.id = events.time_id)"
+_PLACE = "(SELECT p.{} FROM places p WHERE p.article_id = events.article_id AND p.id = events.place_id)"
+
+# An event's days: its resolved time, else its article's publication day.
+_UPDATE_EVENTS = f"""UPDATE events SET
+    article_seq = {_ARTICLE.format("seq")}, published = {_ARTICLE.format("published")},
+    outlet = {_ARTICLE.format("outlet")},
+    date_start = substr(coalesce({_TIME.format("t.date_from")}, {_ARTICLE.format("published")}), 1, 10),
+    date_end = substr(coalesce({_TIME.format("coalesce(t.date_to, t.date_from)")}, {_ARTICLE.format("published")}),
+                      1, 10),
+    place_country = {_PLACE.format("country")}, place_name = {_PLACE.format("name")},
+    lat = {_PLACE.format("lat")}, lon = {_PLACE.format("lon")},
+    updated_at = (SELECT r.extracted_at FROM records r WHERE r.article_id = events.article_id)"""
+
+
+def _index_statements(dialect: str) -> list[str]:
+    """Statements deriving the search columns and link tables of the events matching `{events}`
+    (a condition on `e`), in order."""
+    # The elements of a JSON list of ids (anything else in the column counts as no list).
+    if dialect == "sqlite":
+        elements = "json_each(CASE WHEN json_type({list}) = 'array' THEN {list} ELSE '[]' END) j"
+        same_name = "n.name = coalesce(ac.name, '') AND n.text = coalesce(ac.text, '')"
+        conflict = "ON CONFLICT (name, text) DO NOTHING"
+    else:
+        elements = ("jsonb_array_elements_text(CASE WHEN jsonb_typeof(({list})::jsonb) = 'array'"
+                    " THEN ({list})::jsonb ELSE '[]'::jsonb END) AS j(value)")
+        same_name = ("md5(n.name) = md5(coalesce(ac.name, '')) AND md5(n.text) = md5(coalesce(ac.text, ''))"
+                     " AND n.name = coalesce(ac.name, '') AND n.text = coalesce(ac.text, '')")
+        conflict = "ON CONFLICT (md5(name), md5(text)) DO NOTHING"
+    links = " UNION ".join(
+        f"SELECT e.seq AS seq, e.article_id AS article_id, e.id AS id, j.value AS actor_id, '{role}' AS role"
+        f" FROM events e, {elements.format(list=f'e.{column}')}"
+        f" WHERE {{events}}" for role, column in (("actor", "actors"), ("target", "targets")))
+    return [
+        _UPDATE_EVENTS + " WHERE {updated}",
+        "INSERT INTO actor_names (name, text) SELECT DISTINCT coalesce(ac.name, ''), coalesce(ac.text, '')"
+        f" FROM actors ac WHERE {{actors}} {conflict}",
+        # An actor belongs to an event when its id is in the event's list of actors or targets.
+        "INSERT INTO event_actors (event_seq, article_id, event_id, actor_id, role, name_id)"
+        " SELECT l.seq, l.article_id, l.id, l.actor_id, l.role, n.id"
+        f" FROM ({links}) l"
+        " JOIN actors ac ON ac.article_id = l.article_id AND ac.id = l.actor_id"
+        f" JOIN actor_names n ON {same_name}",
+        # The countries of an event: its place's, and those of its actors and targets.
+        "INSERT INTO event_countries (country, event_seq, article_id)"
+        " SELECT e.place_country, e.seq, e.article_id FROM events e WHERE {events} AND e.place_country IS NOT NULL"
+        " UNION SELECT ac.country, ea.event_seq, ea.article_id FROM event_actors ea"
+        " JOIN actors ac ON ac.article_id = ea.article_id AND ac.id = ea.actor_id"
+        " WHERE {links} AND ac.country IS NOT NULL",
+    ]
+
+
+def index_events(conn: Connection, article_ids: list[str] | None) -> None:
+    """Derive what the API filters events by, for these articles (all stored ones when None; the
+    link tables of the given articles must be empty, as `delete_records` leaves them)."""
+    if article_ids is not None and not article_ids:
+        return
+    each = article_ids is not None
+    where = {"updated": "events.article_id = :a" if each else "1 = 1",
+             "events": "e.article_id = :a" if each else "1 = 1",
+             "actors": "ac.article_id = :a" if each else "1 = 1",
+             "links": "ea.article_id = :a" if each else "1 = 1"}
+    for statement in _index_statements(conn.dialect.name):
+        sql = text(statement.format(**where))
+        if each:
+            conn.execute(sql, [{"a": a} for a in article_ids])
+        else:
+            conn.execute(sql)
 
 
 def missing_records(conn: Connection, article_ids: list[str]) -> set[str]:
