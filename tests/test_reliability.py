@@ -196,6 +196,21 @@ def test_extractors_give_a_valid_record_for_any_text(text_):
     json.dumps(record)  # serialisable as the contract says
 
 
+def test_an_article_longer_than_the_parser_takes_is_refused_and_the_rest_stored(tmp_path):
+    from fogwatch.ingest import ingest
+    from fogwatch.sources import MAX_ARTICLE_CHARS
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "book.txt").write_text("Shelling killed 3 people in Nyala. " * (MAX_ARTICLE_CHARS // 30), encoding="utf-8")
+    (folder / "report.txt").write_text("Shelling killed 3 people in Nyala on Monday, residents said.", encoding="utf-8")
+    db = Database(str(tmp_path / "x.db"))
+    report = ingest(db, [str(folder)])
+    assert [f.code for f in report.failures] == ["E016"] and "book.txt" in report.failures[0].origin
+    assert report.counts["new"] == 1
+    db.close()
+
+
 def test_huge_and_empty_articles(tmp_path):
     from fogwatch.pipeline import extract_records
 

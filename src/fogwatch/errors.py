@@ -23,6 +23,7 @@ MESSAGES: dict[str, str] = {
     "E013": "text is too short to be an article ({chars} characters)",
     "E014": "unsupported content type {detail}",
     "E015": "address not allowed: {detail}",
+    "E016": "text is too long to be one article ({chars:,} characters, over the limit of {limit:,})",
     "E999": "unexpected error: {detail}",
 }
 

@@ -143,9 +143,23 @@ def _expand(spec: str) -> Iterator[tuple[str, Path | None]]:
         yield spec, path
 
 
+# Longer than any news article (and than spaCy's default max_length, past which it refuses a text):
+# a book, a dump or a concatenation, refused by name rather than failing the batch it is in.
+MAX_ARTICLE_CHARS = 1_000_000
+
+
 def read_sources(specs: Iterable[str], options: ReadOptions | None = None) -> Iterator[Article | Rejection]:
     """Every article from every input named: paths, folders (recursively), URLs, and `-` for stdin."""
-    options = options or ReadOptions()
+    for item in _read_sources(specs, options or ReadOptions()):
+        if isinstance(item, Article) and len(item.text) > MAX_ARTICLE_CHARS:
+            err = SourceError("E016", item.origin or item.source_id or "article", chars=len(item.text),
+                              limit=MAX_ARTICLE_CHARS)
+            yield Rejection(err.origin, err.code, err.reason)
+        else:
+            yield item
+
+
+def _read_sources(specs: Iterable[str], options: ReadOptions) -> Iterator[Article | Rejection]:
     for spec in specs:
         for origin, path in _expand(spec):
             try:
