@@ -254,8 +254,8 @@ def _colon_cue(sent: SpacySpan, lex: ClaimLexicon) -> _Found | None:
     """'Hamas: hospital was not a target', 'Poll: Clinton ties Trump' — a short name before a
     colon that opens the sentence (a headline's or a lead-in's attribution). When the colon ends
     the sentence ("Ann Coulter:" split from its words), what it says is the next sentence."""
-    tokens = list(sent)
-    colon = next((t for t in tokens[:9] if t.text == ":"), None)
+    opening = list(sent[:9])  # every sentence is asked: build only the tokens looked at
+    colon = next((t for t in opening if t.text == ":"), None)
     if colon is None or colon.i == sent.start:
         return None
     doc = sent.doc
@@ -267,7 +267,7 @@ def _colon_cue(sent: SpacySpan, lex: ClaimLexicon) -> _Found | None:
         return None
     else:
         content = (colon.i + 1, sent.end)
-    name = tokens[:colon.i - sent.start]
+    name = opening[:colon.i - sent.start]
     breaks = [k for k, t in enumerate(name) if "\n" in t.text or (t.text in _DASHES and t.whitespace_)]
     if breaks:  # "(END VIDEO CLIP.)\n\nTAPPER: …", "… - Pew Research: …": the name starts after the break
         name = name[breaks[-1] + 1:]
