@@ -15,19 +15,13 @@ import argparse
 import json
 import sys
 import time
-from pathlib import Path
 
+from corpus import default_corpus, read
 from fogwatch.engine import Engine
 from fogwatch.model import Article
 from fogwatch.pipeline import extract_records, records_of
-from fogwatch.sources import ReadOptions, read_sources
-
-DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "fakes-dev.jsonl"
-DEMO = Path(__file__).resolve().parents[1] / "src" / "fogwatch" / "data" / "demo"
 
 
-def read(corpus: list[str]) -> list[Article]:
-    return [a for a in read_sources(corpus, ReadOptions()) if isinstance(a, Article)]
 
 
 def run(articles: list[Article], workers: int, model: str | None, batch_size: int) -> float:
@@ -54,7 +48,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--format", choices=["text", "json"], default="text")
     args = parser.parse_args(argv)
-    corpus = args.corpus or [str(DEFAULT_CORPUS if DEFAULT_CORPUS.exists() else DEMO)]
+    corpus = args.corpus or default_corpus()
     articles = read(corpus)
     times: dict[int, float] = {}
     for _ in range(args.repeat):

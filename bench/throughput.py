@@ -18,17 +18,13 @@ import os
 import resource
 import sys
 import time
-from pathlib import Path
 
 import spacy
+from corpus import default_corpus, read
 
 from fogwatch.language import load, model_name
-from fogwatch.model import Article
 from fogwatch.pipeline import extract_records
-from fogwatch.sources import ReadOptions, read_sources
 
-DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "fakes-dev.jsonl"
-DEMO = Path(__file__).resolve().parents[1] / "src" / "fogwatch" / "data" / "demo"
 
 
 def peak_rss_mb() -> float:
@@ -36,9 +32,6 @@ def peak_rss_mb() -> float:
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return max(own, children) / 1024
 
-
-def read(corpus: list[str]) -> list[Article]:
-    return [a for a in read_sources(corpus, ReadOptions()) if isinstance(a, Article)]
 
 
 def cpu_seconds() -> float:
@@ -68,7 +61,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--format", choices=["text", "json"], default="text")
     args = parser.parse_args(argv)
-    corpus = args.corpus or [str(DEFAULT_CORPUS if DEFAULT_CORPUS.exists() else DEMO)]
+    corpus = args.corpus or default_corpus()
     model = model_name(args.model)
 
     texts = [a.text for a in read(corpus)]
