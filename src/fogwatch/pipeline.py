@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from itertools import islice
 from typing import Any, Generic, TypeVar
@@ -66,17 +66,18 @@ def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
 class _Window(Generic[T]):
     """Futures in input order, at most `size` in flight."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, result: Callable[[Any], list[dict[str, Any]]]) -> None:
         self.size = max(size, 1)
+        self.result = result  # a future's records (an empty batch has no future: None)
         self.pending: deque[tuple[T, Any]] = deque()
 
     def push(self, tag: T, future: Any) -> bool:
         self.pending.append((tag, future))
         return len(self.pending) >= self.size
 
-    def pop(self, result) -> tuple[T, list[dict[str, Any]]]:
+    def pop(self) -> tuple[T, list[dict[str, Any]]]:
         tag, future = self.pending.popleft()
-        return tag, result(future)
+        return tag, self.result(future) if future is not None else []
 
 
 def extract_stream(items: Iterable[tuple[T, list[Article]]], engine: Engine = Engine()
@@ -94,13 +95,13 @@ def extract_stream(items: Iterable[tuple[T, list[Article]]], engine: Engine = En
     _worker_model = engine.model
     warm_up(engine.model)  # loaded once here; forked workers share it copy-on-write
     context = multiprocessing.get_context("fork")
-    window: _Window[T] = _Window(engine.processes * WINDOW_PER_WORKER)
+    window: _Window[T] = _Window(engine.processes * WINDOW_PER_WORKER, lambda f: f.get())
     with context.Pool(engine.processes) as pool:
         for tag, articles in items:
             if window.push(tag, pool.apply_async(_work, (articles,)) if articles else None):
-                yield window.pop(lambda f: f.get() if f is not None else [])
+                yield window.pop()
         while window.pending:
-            yield window.pop(lambda f: f.get() if f is not None else [])
+            yield window.pop()
 
 
 @contextmanager
@@ -129,13 +130,13 @@ def _dask_stream(items: Iterable[tuple[T, list[Article]]], engine: Engine
                  ) -> Iterator[tuple[T, list[dict[str, Any]]]]:
     with dask_client(engine) as client:
         workers = max(len(client.scheduler_info().get("workers", {})), 1)
-        window: _Window[T] = _Window(workers * WINDOW_PER_WORKER)
+        window: _Window[T] = _Window(workers * WINDOW_PER_WORKER, lambda f: f.result())
         for tag, articles in items:
             future = client.submit(records_of, articles, engine.model, pure=False) if articles else None
             if window.push(tag, future):
-                yield window.pop(lambda f: f.result() if f is not None else [])
+                yield window.pop()
         while window.pending:
-            yield window.pop(lambda f: f.result() if f is not None else [])
+            yield window.pop()
 
 
 def extract_records(
