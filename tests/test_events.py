@@ -306,3 +306,26 @@ def test_plover_evaluation_on_records_in_its_format(tmp_path):
     assert result["per_type"]["ASSAULT"]["gold"] == 1 and result["per_type"]["REQUEST"]["gold"] == 1
     assert result["type_accuracy"] == 1.0
     assert result["source_accuracy"] == 1.0 and result["target_accuracy"] == 1.0
+
+
+def test_trigger_particle_skips_a_date_and_never_depends_on_set_order(nlp):
+    # "on" opens the date, "for" the request: the trigger is the verb alone, whatever the hash seed
+    event = find(events_of(nlp, "Saudi Arabia called on Wednesday for an emergency U.N. Security Council "
+                                "meeting to discuss the strikes."), "called")
+    assert event.trigger == "called" and event.type == "REQUEST"
+
+
+def test_records_do_not_depend_on_the_hash_seed(tmp_path):
+    """Iterating a set of strings follows the per-process hash seed: no extraction result may."""
+    import subprocess
+    import sys
+
+    text = ("Saudi Arabia called on Wednesday for an emergency U.N. Security Council meeting to discuss the "
+            "strikes. Militia fighters shelled the port of Hodeidah, killing at least 14 civilians, the health "
+            "ministry said.")
+    script = ("import json, sys\nfrom fogwatch.pipeline import extract_records\nfrom fogwatch.model import Article\n"
+              "print(json.dumps(list(extract_records([Article(text=sys.argv[1], outlet='Test Wire')])), sort_keys=True))")
+    outputs = {subprocess.run([sys.executable, "-c", script, text], capture_output=True, text=True, check=True,
+                              env={**__import__("os").environ, "PYTHONHASHSEED": seed}).stdout
+               for seed in ("1", "2", "4")}
+    assert len(outputs) == 1

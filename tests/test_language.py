@@ -36,3 +36,21 @@ def test_unknown_model_is_a_clear_error(tmp_path):
     result = CliRunner().invoke(app, ["extract", str(path), "--model", "no_such_pipeline_xyz"])
     assert result.exit_code == 2
     assert "not installed" in result.output and "never downloads" in result.output
+
+
+def test_columns_agree_with_spacy_tokens():
+    from fogwatch.language import columns, release
+
+    doc = load()("The army said on Monday that RSF fighters had shelled El Fasher, killing 12 civilians.\n"
+                 "“We will respond,” a spokesman told Reuters.")
+    cols = columns(doc)
+    assert columns(doc) is cols  # built once per Doc
+    for t in doc:
+        assert (cols.lower[t.i], cols.lemma[t.i], cols.pos[t.i], cols.tag[t.i], cols.dep[t.i]) == \
+            (t.lower_, t.lemma_.lower(), t.pos_, t.tag_, t.dep_)
+        assert (cols.ent_type[t.i], cols.head[t.i], cols.like_num[t.i], cols.is_punct[t.i]) == \
+            (t.ent_type_, t.head.i, t.like_num, t.is_punct)
+        assert cols.tokens[t.i] == t
+    release(doc)
+    assert not any(str(k).startswith("fogwatch_") for k in doc.user_data)
+    assert columns(doc) is not cols  # rebuilt after release

@@ -15,6 +15,7 @@ results come back in input order.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -24,7 +25,7 @@ from typing import Any, Generic, TypeVar
 
 from fogwatch.engine import Engine
 from fogwatch.extract import run_extractors
-from fogwatch.language import load
+from fogwatch.language import load, release
 from fogwatch.model import Article
 from fogwatch.record import build_record
 
@@ -39,15 +40,32 @@ T = TypeVar("T")
 
 def records_of(batch: list[Article], model: str | None) -> list[dict[str, Any]]:
     """Parse and extract one batch (in whichever process runs it)."""
+    if model not in _warm:
+        warm_up(model)
     nlp = load(model)
     docs = nlp.pipe([a.text for a in batch], batch_size=len(batch) or 1)
-    return [build_record(run_extractors(doc, article)) for doc, article in zip(docs, batch)]
+    records = []
+    for doc, article in zip(docs, batch):
+        records.append(build_record(run_extractors(doc, article)))
+        release(doc)
+    return records
 
 
 def warm_up(model: str | None) -> None:
     """Load the pipeline and every extractor's reference data (lexicons, gazetteer) once, in the
-    parent, before workers fork from it: each would otherwise read and parse them again."""
+    parent, before workers fork from it: each would otherwise read and parse them again.
+
+    What is loaded then lives as long as the process, so it is moved out of the cyclic garbage
+    collector's sight (`gc.freeze`): every full collection walked those hundreds of thousands of
+    objects again, about a seventh of extraction time."""
+    if model in _warm:
+        return
+    _warm.add(model)
     records_of([Article(text="Warm-up: soldiers said 3 people were killed in Khartoum on Monday.")], model)
+    gc.freeze()
+
+
+_warm: set[str | None] = set()  # models this process has warmed up
 
 
 _worker_model: str | None = None

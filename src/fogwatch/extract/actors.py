@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from fogwatch.extract import Context
+from fogwatch.language import columns
 from fogwatch.lexicon import HeadCue, Lexicon, Organisation
 from fogwatch.model import ActorMention
 
@@ -122,9 +123,13 @@ class _Phrase:
 def extract_actors(doc: Doc, ctx: Context | None = None) -> list[ActorMention]:
     """The actors mentioned in `doc`, one per noun phrase, in text order."""
     lex = Lexicon.default()
-    tokens = list(doc)  # spaCy builds a Token object per `doc[i]`: build each once
+    cols = columns(doc)
+    tokens = cols.tokens  # spaCy builds a Token object per `doc[i]`: build each once
     ents = _entities(doc, tokens, lex)
-    phrases = {token.i: _phrase(tokens, token, ents, lex) for token in tokens if _is_head(token, ents)}
+    roots = {id(e): doc[e.start:e.end].root.i for e in {id(e): e for e in ents if e is not None}.values()}
+    pos = cols.pos
+    phrases = {i: _phrase(tokens, tokens[i], ents, lex) for i in range(len(tokens))
+               if (ents[i] is not None or pos[i] in _HEAD_POS) and _is_head(tokens[i], ents, roots)}
     for phrase in reversed(phrases.values()):  # complements first: they lie to the right
         _absorb(phrase, phrases, lex)
     _titled_persons_country(doc, ents, phrases)
@@ -208,11 +213,15 @@ def _is_modifier(token: Token) -> bool:
     return token.dep_ == "npadvmod" and token.i < token.head.i and token.head.pos_ in ("ADJ", "VERB")
 
 
-def _is_head(token: Token, ents: list[_Ent | None]) -> bool:
-    """Whether a token opens a noun phrase: a nominal that modifies nothing, or an entity's root."""
+_HEAD_POS = frozenset({"NOUN", "PROPN", "ADJ", "NUM", "X"})  # what a head outside an entity can be
+
+
+def _is_head(token: Token, ents: list[_Ent | None], roots: dict[int, int]) -> bool:
+    """Whether a token opens a noun phrase: a nominal that modifies nothing, or an entity's root
+    (`roots`: each entity's root token, by the entity's id)."""
     ent = ents[token.i]
     if ent is not None:
-        return token.doc[ent.start:ent.end].root.i == token.i and not _is_modifier(token)
+        return roots[id(ent)] == token.i and not _is_modifier(token)
     if _is_modifier(token):
         return False
     return token.pos_ in ("NOUN", "PROPN") or token.pos_ in ("ADJ", "NUM", "X") and token.dep_ in _NOMINAL_DEPS

@@ -20,7 +20,7 @@ whose content holds it. Vocabulary lives in data/claims.yaml; this module holds 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib.resources import files
 from typing import Any
@@ -29,8 +29,7 @@ import yaml
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from fogwatch.extract import Context
-from fogwatch.language import text_of
-from fogwatch.language import sentence_of
+from fogwatch.language import columns, sentence_of, span_text, text_of
 from fogwatch.language import sentences as all_sentences
 from fogwatch.model import ActorMention, ClaimMention, FigureMention, Source, Span
 
@@ -76,11 +75,15 @@ class ClaimLexicon:
     adjective_stance: dict[str, str]
     speaker_nouns: frozenset[str]
 
+    cue_openers: frozenset[str] = frozenset()  # first words of cue phrases ("according", "citing")
+    # lemmas that can make a verb a cue: a token with neither opens no attribution
+    cue_lemmas: frozenset[str] = frozenset()
+
 
 @lru_cache(maxsize=1)
 def lexicon() -> ClaimLexicon:
     data = yaml.safe_load((files("fogwatch") / "data" / "claims.yaml").read_text(encoding="utf-8"))
-    return ClaimLexicon(
+    lex = ClaimLexicon(
         verb_stance={verb: stance for stance, verbs in data["verbs"].items() for verb in verbs},
         report_nouns=frozenset(data["report_nouns"]),
         answered_nouns=frozenset(data["answered_nouns"]),
@@ -94,6 +97,8 @@ def lexicon() -> ClaimLexicon:
         adjective_stance={adj: stance for stance, adjs in data["attitude_adjectives"].items() for adj in adjs},
         speaker_nouns=frozenset(data["speaker_nouns"]),
     )
+    return replace(lex, cue_openers=frozenset(words[0] for words, _ in lex.phrases),
+                   cue_lemmas=frozenset(lex.verb_stance) | lex.publish_verbs | frozenset(lex.attitude_stance) | {"be"})
 
 
 @dataclass
@@ -121,7 +126,7 @@ def extract_claims(doc: Doc, ctx: Context) -> list[ClaimMention]:
     actor_tokens = _actor_tokens(doc, actors)
     covered = 0  # token index up to which an earlier cue's content runs on into later sentences
     for index, sent in enumerate(sentences):
-        if inside and _new_paragraph(doc, sent) and sent.text.lstrip()[:1] not in _OPEN_QUOTES:
+        if inside and _new_paragraph(doc, sent) and span_text(sent).lstrip()[:1] not in _OPEN_QUOTES:
             inside, quote_source = False, None  # a paragraph that does not reopen the quotation ends it
         found = _attributions(sent, lex, inside, actor_tokens)
         if covered > sent.start:  # "TAPPER:" took this sentence as its words: their cues are his
@@ -132,7 +137,7 @@ def extract_claims(doc: Doc, ctx: Context) -> list[ClaimMention]:
         for f in found:  # a denial may answer a claim earlier in its own sentence
             made.append(_claim(doc, sent, f, actors, claims + made, lex, ctx))
             covered = max(covered, f.content[1] if f.content[1] > sent.end else 0)
-        text = sent.text.strip()
+        text = span_text(sent).strip()
         if not made and covered <= sent.start:
             source = None
             if inside or text[:1] in _OPEN_QUOTES:
@@ -173,7 +178,13 @@ def _attributions(sent: SpacySpan, lex: ClaimLexicon, inside: bool = False,
     inside one) is the quoted speaker's own words ("“I think they lied,” he said"), part of the
     quotation's claim rather than a new one."""
     found: list[_Found] = []
-    for token in sent:
+    cols = columns(sent.doc)
+    lowers, lemmas, tokens = cols.lower, cols.lemma, cols.tokens
+    openers, cue_lemmas = lex.cue_openers, lex.cue_lemmas
+    for i in range(sent.start, sent.end):
+        if lowers[i] not in openers and lemmas[i] not in cue_lemmas:
+            continue  # most words are no cue: skip them before building their Token
+        token = tokens[i]
         phrase = _phrase_cue(token, lex)
         if phrase is not None:
             found.append(phrase)

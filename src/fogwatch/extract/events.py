@@ -593,6 +593,10 @@ def _object_words(parse: _Parse, tokens: list[Token]) -> tuple[set[str], list[To
     return words, heads
 
 
+def _opens_date(prep: Token) -> bool:
+    return any(c.dep_ == "pobj" and c.ent_type_ in ("DATE", "TIME") for c in prep.children)
+
+
 def _match_verb(parse: _Parse, verb: Token, frames: list[Frame]) -> tuple[Frame, int] | None:
     particles = {c.lower_: c for c in verb.children if c.dep_ in _PARTICLE_DEPS}
     for child in verb.children:  # "ordered him to appear": an infinitive complement counts as "to"
@@ -607,9 +611,12 @@ def _match_verb(parse: _Parse, verb: Token, frames: list[Frame]) -> tuple[Frame,
     for frame in frames:
         last = verb.i
         if frame.particle is not None:
-            hit = next((particles[p] for p in frame.particle if p in particles), None)
-            if hit is None:
+            hits = [particles[p] for p in frame.particle if p in particles]
+            if not hits:
                 continue
+            # the nearest particle that does not open a date ("called on Wednesday for a meeting");
+            # the index breaks ties, so that the set's order never decides
+            hit = min(hits, key=lambda h: (_opens_date(h), abs(h.i - verb.i), h.i))
             if hit.i > verb.i and hit.i - verb.i <= 3 and hit.dep_ == "prt":
                 last = hit.i
             elif hit.i == verb.i + 1:

@@ -35,7 +35,7 @@ import yaml
 from spacy.tokens import Doc, Token
 
 from fogwatch.extract import Context
-from fogwatch.language import sentence_of
+from fogwatch.language import columns, sentence_of
 from fogwatch.model import FigureMention
 
 __all__ = ["extract_figures", "lexicon", "Lexicon"]
@@ -315,8 +315,8 @@ def _qualifier_before(doc: Doc, start: int, lex: Lexicon, floor: int) -> tuple[s
 
 def _find_amounts(doc: Doc, lex: Lexicon) -> list[Amount]:
     amounts: list[Amount] = []
-    lowers = [t.lower_ for t in doc]
-    numeric = [t.like_num for t in doc]
+    cols = columns(doc)
+    lowers, numeric = cols.lower, cols.like_num
     n = len(lowers)
     words = lex.amount_words
     scales = lex.scale_words
