@@ -144,3 +144,96 @@ def test_cli_on_both_backends(tmp_path, db_url):
     assert [h["title"] for h in hits] == ["Clashes near Menaka"]
     shown = json.loads(cli("show", "--db", db_url, hits[0]["id"], "--format", "json").output)
     assert shown["text"].startswith("Fighting broke out near Menaka")
+
+
+def _incidents(db: Database) -> tuple[set, int]:
+    from sqlalchemy import text
+
+    with db.read() as conn:
+        reports = conn.execute(text("SELECT incident_id, article_id, event_id FROM incident_reports")).all()
+        disputes = conn.execute(text("SELECT count(*) FROM disputes")).scalar()
+    by_incident: dict[str, set] = {}
+    for incident_id, article_id, event_id in reports:
+        by_incident.setdefault(incident_id, set()).add((article_id, event_id))
+    return {frozenset(v) for v in by_incident.values()}, disputes
+
+
+def test_reconciling_as_it_goes_reads_only_what_a_batch_can_touch(tmp_path, monkeypatch):
+    """A long ingest reconciles every few articles; each round reads back only the incidents within
+    the grouping window of its events. Reading every stored incident instead must give the same
+    incidents and disputes: the window leaves nothing out that could have been joined."""
+    import fogwatch.reconcile.run as run
+    from fogwatch.demo import demo_corpus
+
+    windowed = Database(tmp_path / "windowed.db")
+    report = ingest(windowed, [str(demo_corpus())], batch_size=4, reconcile_every=3)
+    assert report.reconciled["articles"] == report.counts["new"] > 6  # several rounds, every article once
+
+    read: list[int] = []
+    original = run._stored_incidents
+
+    def everything(conn, events):
+        from sqlalchemy import text
+
+        rows = conn.execute(text("SELECT summary FROM incidents ORDER BY date_from, id")).all()
+        read.append(len(rows))
+        windowed_count = len(original(conn, events))
+        assert windowed_count <= len(rows)
+        return [run.incident_from_dict(json.loads(r[0])["incident"]) for r in rows if r[0]]
+
+    monkeypatch.setattr(run, "_stored_incidents", everything)
+    full = Database(tmp_path / "full.db")
+    ingest(full, [str(demo_corpus())], batch_size=4, reconcile_every=3)
+    assert len(read) > 2
+    assert _incidents(windowed) == _incidents(full)
+
+
+def test_stored_incidents_far_in_time_are_not_read(tmp_path):
+    from datetime import date, timedelta
+
+    import fogwatch.reconcile.run as run
+    from fogwatch.reconcile.incidents import EventRef
+
+    folder = tmp_path / "in"
+    write_reports(folder, 3)
+    db = Database(tmp_path / "f.db")
+    ingest(db, [str(folder)])
+    with db.read() as conn:
+        first = conn.execute(run.text("SELECT min(date_from) FROM incidents")).scalar()
+        day = date.fromisoformat(first)
+
+        def event(on: date) -> EventRef:
+            return EventRef(article_id="x", event_id="e1", published=on, outlet="o", date_from=on, date_to=on)
+
+        assert run._stored_incidents(conn, [event(day + timedelta(days=400))]) == []
+        near = run._stored_incidents(conn, [event(day + timedelta(days=run.WINDOW_DAYS))])
+        assert any(i.date_from == day for i in near)
+        assert run._stored_incidents(conn, [EventRef(article_id="x", event_id="e1", published=None, outlet="o")]) == []
+
+
+def test_a_wire_copy_stored_in_a_later_run_joins_its_original_within_the_window(tmp_path):
+    from sqlalchemy import text
+
+    from fogwatch.reconcile.run import COPY_WINDOW_DAYS
+
+    body = ("Militia fighters attacked the market town of Kutum in North Darfur on Sunday, killing 14 civilians "
+            "and wounding dozens more, according to local officials and residents reached by telephone. The "
+            "attackers arrived on motorcycles and camels before dawn, set fire to shops and homes and drove "
+            "off livestock, witnesses said. Aid groups said thousands of people fled toward the town of El "
+            "Fasher after the attack, the third in the area this month.")
+    def write(name: str, published: str, outlet: str) -> Path:
+        path = tmp_path / name
+        # a copy lightly edited: the outlet's own closing line
+        path.write_text(f"---\ntitle: Attack on Kutum\npublished: {published}\noutlet: {outlet}\n---\n\n{body} "
+                        f"{outlet} could not verify the accounts independently.\n")
+        return path
+
+    db = Database(tmp_path / "f.db")
+    ingest(db, [str(write("a.txt", "2023-05-01", "Wire One"))])
+    ingest(db, [str(write("b.txt", f"2023-05-{1 + COPY_WINDOW_DAYS - 10:02d}", "Nile Monitor"))])
+    ingest(db, [str(write("c.txt", "2023-09-01", "Coast Herald"))])  # months later: not read as a copy
+    with db.read() as conn:
+        groups = dict(conn.execute(text("SELECT a.outlet, g.group_id FROM article_groups g JOIN articles a"
+                                        " ON a.id = g.article_id")).all())
+    assert groups["Wire One"] == groups["Nile Monitor"]
+    assert groups["Coast Herald"] != groups["Wire One"]

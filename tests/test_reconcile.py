@@ -12,6 +12,7 @@ import pytest
 
 from fogwatch.reconcile.duplicates import (
     ArticleIndex, duplicate_sentences, from_signature, near_duplicate_articles, repeated_figures,
+    repeated_figures_in,
     sentence_spans, signature,
 )
 from fogwatch.reconcile.figures import subject_group, summarise_figures
@@ -149,6 +150,34 @@ def test_near_duplicate_sentence_with_a_new_number_repeats_no_figure() -> None:
     pairs = duplicate_sentences([(a, first), (b, second)])
     assert len(pairs) == 1 and pairs[0]["second"]["article"] == "art-2"
     assert pairs[0]["figures"] == []
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_repeated_figures_without_pairs_equal_those_from_all_pairs(seed: int) -> None:
+    """Reconciliation asks only which figures repeat; it must get what the full list of pairs gives."""
+    rng = random.Random(seed)
+    templates = ["Rescue workers said {n} people were killed when a shell hit the flour mill in Qasr Bahri.",
+                 "At least {n} people were wounded in the shelling of the cattle market, volunteers said.",
+                 "The convoy reached the border crossing at noon after a long delay at the checkpoint.",
+                 "Officials said {n} soldiers and {m} civilians were killed in the attack on the garrison town.",
+                 "Aid workers unloaded flour and medicine for the displaced families in the camp on Sunday."]
+    items = []
+    for k in range(12):
+        text, figures = "", []
+        for template in rng.choices(templates, k=rng.randint(2, 6)):
+            n, m = rng.choice([12, 19, 30]), rng.choice([4, 7])
+            sentence = template.format(n=n, m=m)
+            for value in ([n, m] if "{m}" in template else [n] if "{n}" in template else []):
+                at = len(text) + sentence.index(str(value))
+                figures.append(killed(value, start=at, end=at + len(str(value))))
+            text += sentence + " "
+        rec = record(f"art-{k}", f"Outlet {k % 4}", "2024-06-03", figures=figures)
+        for number, fig in enumerate(rec["figures"], start=1):
+            fig["id"] = f"f{number}"
+        items.append((rec, text.strip()))
+    expected = repeated_figures(duplicate_sentences(items))
+    assert expected  # the pool repeats sentences: some figures must repeat
+    assert repeated_figures_in(items) == expected
 
 
 def test_unrelated_sentences_and_short_ones_are_not_duplicates() -> None:

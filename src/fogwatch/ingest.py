@@ -24,6 +24,9 @@ from fogwatch.store.records import missing_records
 BATCH_SIZE = 64
 # With several workers, batches are tasks: 32 articles keep two workers busy on small corpora too.
 PARALLEL_BATCH_SIZE = 32
+# A long run reconciles as it goes, every this many extracted articles: what one reconciliation
+# reads and holds stays bounded by this, whatever the size of the corpus.
+RECONCILE_EVERY = 2000
 
 
 @dataclass
@@ -74,13 +77,15 @@ def ingest(
     model: str | None = None,
     processes: int = 1,
     engine: Engine | None = None,
+    reconcile_every: int = RECONCILE_EVERY,
 ) -> IngestReport:
     """Read, extract and store, as a stream: batches are read and sent to extraction (in this
     process, a process pool or a Dask cluster, see `pipeline.Engine`) while earlier ones are stored.
     With `extract`, each new article's record is stored in the same transaction as the article, so
     an article is never stored without its facts; a re-run extracts only what is missing."""
     return ingest_items(db, read_sources(specs, options), batch_size=batch_size, progress=progress,
-                        extract=extract, engine=engine or Engine(model=model, processes=processes))
+                        extract=extract, engine=engine or Engine(model=model, processes=processes),
+                        reconcile_every=reconcile_every)
 
 
 def ingest_items(
@@ -91,6 +96,7 @@ def ingest_items(
     progress: Progress | None = None,
     extract: bool = True,
     engine: Engine | None = None,
+    reconcile_every: int = RECONCILE_EVERY,
 ) -> IngestReport:
     """`ingest` for articles already read (or made: the memory benchmark's synthetic corpus)."""
     from fogwatch.language import model_name
@@ -119,6 +125,14 @@ def ingest_items(
         if batch:
             yield batch, (_missing(db, batch, in_flight) if extract else [])
 
+    from fogwatch.reconcile.run import reconcile_pending
+
+    def reconcile() -> None:
+        # what this run stored, and what a killed run stored but never reconciled
+        for key, value in reconcile_pending(db).items():
+            report.reconciled[key] = report.reconciled.get(key, 0) + value
+
+    unreconciled = 0
     for batch, records in extract_stream(batches(), engine):
         report.extracted.extend(r["article"]["id"] for r in records)
         for article, outcome in zip(batch, store_articles(db, batch, records, model_label)):
@@ -126,10 +140,11 @@ def ingest_items(
             if progress:
                 progress(article, outcome)
         in_flight.difference_update(r["article"]["id"] for r in records)
-    from fogwatch.reconcile.run import reconcile_pending
-
-    # what this run stored, and what a killed run stored but never reconciled
-    report.reconciled = reconcile_pending(db)
+        unreconciled += len(records)
+        if unreconciled >= reconcile_every:
+            reconcile()  # while the workers go on extracting the next batches
+            unreconciled = 0
+    reconcile()
     return report
 
 

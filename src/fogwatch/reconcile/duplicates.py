@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import struct
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -154,23 +154,22 @@ def _place(s: _Sentence) -> dict[str, Any]:
     return {"article": s.article, "start": s.start, "end": s.end, "text": s.text}
 
 
-def duplicate_sentences(records_and_texts: Iterable[tuple[dict[str, Any], str]]) -> list[dict[str, Any]]:
-    """Near-duplicate sentences within and across articles, in input order: the "first" of a pair
-    is the one met first (pass articles oldest first). Each pair says which figures of the second
-    repeat figures of the first (`figures`: [{first, second, category}]) so they are counted once;
-    `repeated_figures()` turns the list into the set to skip.
-
-    An article given twice (the same id: a wire copy carried word for word) is read once."""
+def _read(records_and_texts: Iterable[tuple[dict[str, Any], str]]) -> list[_Sentence]:
     sentences: list[_Sentence] = []
     seen: set[str] = set()
     for record, text in records_and_texts:
         if record["article"]["id"] in seen:
-            continue
+            continue  # an article given twice (a wire copy carried word for word) is read once
         seen.add(record["article"]["id"])
         sentences.extend(_sentences(record, text))
+    return sentences
 
+
+def _pairs(sentences: list[_Sentence], figures_only: bool
+           ) -> Iterator[tuple[_Sentence, _Sentence, bool, float, float]]:
+    """(first, second, exact, jaccard, containment) for every near-duplicate pair, the second in
+    input order and its firsts in input order."""
     postings: dict[str, list[int]] = defaultdict(list)
-    out: list[dict[str, Any]] = []
     for index, sentence in enumerate(sentences):
         candidates: set[int] = set()
         for shingle in sentence.shingles:
@@ -178,18 +177,43 @@ def duplicate_sentences(records_and_texts: Iterable[tuple[dict[str, Any], str]])
             if len(earlier) <= SHINGLE_POSTINGS_CAP:
                 candidates.update(earlier)
             earlier.append(index)
+        if figures_only and not sentence.figures:
+            continue
         for other in sorted(candidates):
             first = sentences[other]
             shared = len(first.shingles & sentence.shingles)
             ok, jaccard, containment = _similar(first, sentence, shared)
-            if not ok:
-                continue
-            out.append({
-                "first": _place(first), "second": _place(sentence),
-                "exact": first.key == sentence.key,
-                "jaccard": round(jaccard, 3), "containment": round(containment, 3),
-                "figures": _same_figures(first.figures, sentence.figures),
-            })
+            if ok:
+                yield first, sentence, first.key == sentence.key, jaccard, containment
+
+
+def duplicate_sentences(records_and_texts: Iterable[tuple[dict[str, Any], str]]) -> list[dict[str, Any]]:
+    """Near-duplicate sentences within and across articles, in input order: the "first" of a pair
+    is the one met first (pass articles oldest first). Each pair says which figures of the second
+    repeat figures of the first (`figures`: [{first, second, category}]) so they are counted once;
+    `repeated_figures()` turns the list into the set to skip.
+
+    An article given twice (the same id: a wire copy carried word for word) is read once."""
+    return [{"first": _place(first), "second": _place(second), "exact": exact,
+             "jaccard": round(jaccard, 3), "containment": round(containment, 3),
+             "figures": _same_figures(first.figures, second.figures)}
+            for first, second, exact, jaccard, containment in _pairs(_read(records_and_texts), False)]
+
+
+def repeated_figures_in(records_and_texts: Iterable[tuple[dict[str, Any], str]]) -> set[tuple[str, str]]:
+    """`repeated_figures(duplicate_sentences(...))` without building the pairs: only sentences that
+    carry a figure are compared, and a sentence stops being compared once all its figures are
+    found repeated. A batch of wire copies repeats a sentence hundreds of times; the pairs of those
+    were a quadratic heap (a gigabyte for 2,000 recombined articles)."""
+    out: set[tuple[str, str]] = set()
+    done: set[int] = set()
+    for first, second, *_ in _pairs(_read(records_and_texts), True):
+        if id(second) in done:
+            continue
+        for pair in _same_figures(first.figures, second.figures):
+            out.add((second.article, pair["second"]))
+        if all((second.article, f["id"]) in out for f in second.figures):
+            done.add(id(second))
     return out
 
 

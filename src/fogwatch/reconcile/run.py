@@ -5,6 +5,8 @@ the incidents they touch are summarised, graded and written again, with their di
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
+from datetime import date, timedelta
 from itertools import combinations
 from typing import Any
 
@@ -12,12 +14,12 @@ from sqlalchemy import Connection, text
 
 from fogwatch.reconcile.disputes import disjoint, disputes_in_record
 from fogwatch.reconcile.duplicates import (
-    ArticleIndex, duplicate_sentences, from_signature, repeated_figures, sketch, sketch_bytes,
+    ArticleIndex, from_signature, repeated_figures_in, sketch, sketch_bytes,
 )
 from fogwatch.reconcile.figures import subject_group, summarise_figures
 from fogwatch.reconcile.grades import grade_incident, independent_sources
 from fogwatch.reconcile.incidents import (
-    EventRef, Incident, event_refs, group_incidents, incident_from_dict, incident_to_dict,
+    WINDOW_DAYS, EventRef, Incident, event_refs, group_incidents, incident_from_dict, incident_to_dict,
 )
 from fogwatch.store.database import Database, now
 from fogwatch.store.reconciled import delete_disputes_of, write_disputes
@@ -43,25 +45,96 @@ def _texts(conn: Connection, article_ids: list[str]) -> dict[str, str]:
     return out
 
 
-def _index(conn: Connection, texts: dict[str, str], full: bool) -> tuple[ArticleIndex, dict[str, bytes]]:
-    """The near-duplicate index: stored signatures, then the new articles (whose signatures are
-    returned to be stored)."""
+# A wire copy appears within days of its original, or weeks when an outlet dates it wrongly (a
+# copy in FA-KES is dated ten days after its original): a new article is compared with the stored
+# articles published within this many days of it (and with undated ones), not the whole store.
+COPY_WINDOW_DAYS = 31
+
+
+def _ranges(days: Iterable[tuple[date, date]], pad: int) -> list[tuple[date, date]]:
+    """Day ranges, each widened by `pad` days, merged where they touch."""
+    out: list[tuple[date, date]] = []
+    for lo, hi in sorted((lo - timedelta(days=pad), hi + timedelta(days=pad)) for lo, hi in days):
+        if out and lo <= out[-1][1] + timedelta(days=1):
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
+
+
+def _index(conn: Connection, records: list[dict[str, Any]], texts: dict[str, str], full: bool
+           ) -> tuple[ArticleIndex, dict[str, bytes], dict[str, str]]:
+    """The near-duplicate index: the stored signatures a new article could copy, then the new
+    articles (whose signatures are returned to be stored). Also the stored group of each stored
+    article read: it stays what it was when that article was reconciled."""
     index = ArticleIndex()
+    stored_groups: dict[str, str] = {}
     if not full:
-        for article_id, sig in conn.execute(text("SELECT article_id, signature FROM article_groups ORDER BY group_id, article_id")):
+        published = [_date(r["article"].get("published")) for r in records]
+        if any(d is None for d in published):
+            wheres = [("", {})]  # an undated article may copy anything
+        else:
+            wheres = [(" WHERE a.published IS NULL OR (a.published >= :lo AND a.published < :hi)",
+                       {"lo": lo.isoformat(), "hi": (hi + timedelta(days=1)).isoformat()})
+                      for lo, hi in _ranges(((d, d) for d in published), COPY_WINDOW_DAYS)]
+        rows: dict[str, tuple[str, bytes | None]] = {}
+        for where, params in wheres:
+            for article_id, group_id, sig in conn.execute(text(
+                    "SELECT g.article_id, g.group_id, g.signature FROM article_groups g"
+                    f" JOIN articles a ON a.id = g.article_id{where}"), params):
+                rows[article_id] = (group_id, sig)
+        for article_id, (group_id, sig) in sorted(rows.items(), key=lambda kv: (kv[1][0], kv[0])):
             if article_id not in texts and sig is not None:
                 index.add_sketch(article_id, from_signature(bytes(sig)))
+                stored_groups[article_id] = group_id
     new: dict[str, bytes] = {}
     for article_id, body in texts.items():
         item = sketch(body)  # once: it is both indexed and stored
         index.add_sketch(article_id, item)
         new[article_id] = sketch_bytes(item)
-    return index, new
+    return index, new, stored_groups
 
 
-def _stored_incidents(conn: Connection) -> list[Incident]:
-    rows = conn.execute(text("SELECT summary FROM incidents ORDER BY date_from, id")).all()
-    return [incident_from_dict(json.loads(r[0])["incident"]) for r in rows if r[0]]
+def _groups(conn: Connection, index: ArticleIndex, stored: dict[str, str], article_ids: Iterable[str]
+            ) -> dict[str, str]:
+    """article id → duplicate group for the new articles and every stored article the run reads:
+    a stored article keeps its stored group, a new one takes the group of the stored copy it joins."""
+    groups = {}
+    for article_id, root in index.group_map().items():
+        groups[article_id] = stored.get(article_id) or stored.get(root) or root
+    missing = sorted(set(article_ids) - groups.keys())
+    for start in range(0, len(missing), 500):
+        chunk = missing[start:start + 500]
+        marks = ", ".join(f":a{k}" for k in range(len(chunk)))
+        for article_id, group_id in conn.execute(text(
+                f"SELECT article_id, group_id FROM article_groups WHERE article_id IN ({marks})"),
+                {f"a{k}": a for k, a in enumerate(chunk)}):
+            groups[article_id] = group_id
+    return groups
+
+
+def _stored_incidents(conn: Connection, events: list[EventRef]) -> list[Incident]:
+    """The stored incidents the new events could join: those whose dates come within the grouping
+    window of an event's (an undated event joins none). Reading only these keeps reconciling a
+    batch proportional to the batch, not to the store."""
+    spans = [(e.date_from, e.date_to or e.date_from) for e in events if e.date_from is not None]
+    found: dict[str, tuple[str, str]] = {}
+    for lo, hi in _ranges(spans, WINDOW_DAYS + 1):
+        for incident_id, date_from, summary in conn.execute(text(
+                "SELECT id, date_from, summary FROM incidents WHERE date_from IS NOT NULL"
+                " AND date_from < :hi AND COALESCE(date_to, date_from) >= :lo"),
+                {"lo": lo.isoformat(), "hi": (hi + timedelta(days=1)).isoformat()}):
+            if summary:
+                found[incident_id] = (date_from, summary)
+    ordered = sorted(found.items(), key=lambda kv: (kv[1][0], kv[0]))  # the order grouping expects
+    return [incident_from_dict(json.loads(summary)["incident"]) for _, (_, summary) in ordered]
+
+
+def _date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
 
 
 def _figure_spans(conn: Connection, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
@@ -201,12 +274,13 @@ def _reconcile(conn: Connection, article_ids: list[str] | None) -> dict[str, int
     records = _records(conn, article_ids)
     ids = [r["article"]["id"] for r in records]
     texts = _texts(conn, ids)
-    index, signatures = _index(conn, texts, full)
-    groups = index.group_map()
-    repeated = repeated_figures(duplicate_sentences((r, texts.get(r["article"]["id"], "")) for r in records))
-    existing = [] if full else _stored_incidents(conn)
+    index, signatures, stored_groups = _index(conn, records, texts, full)
+    repeated = repeated_figures_in((r, texts.get(r["article"]["id"], "")) for r in records)
+    events = [e for r in records for e in event_refs(r)]
+    existing = [] if full else _stored_incidents(conn, events)
+    groups = _groups(conn, index, stored_groups, (a for i in existing for a in i.article_ids))
     known = {i.id: len(i.reports) for i in existing}
-    incidents = group_incidents([e for r in records for e in event_refs(r)], existing, groups=groups)
+    incidents = group_incidents(events, existing, groups=groups)
     changed = [i for i in incidents if known.get(i.id) != len(i.reports)]
     figure_disputes = [d for i in changed for d in cross_article_figure_disputes(i, groups, repeated)]
     spans = _figure_spans(conn, {(ref.article_id, fig.id) for d in figure_disputes for ref, fig in d["pairs"]})
