@@ -47,7 +47,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 
 from fogwatch.extract import Context
-from fogwatch.language import sentences, text_of
+from fogwatch.language import columns, sentences, text_of
 from fogwatch.model import ActorMention, ClaimMention, EventMention, FigureMention, PlaceMention, TimeMention
 
 HISTORICAL_DAYS = 30
@@ -234,23 +234,6 @@ def _active_participle(verb: Token) -> bool:
     return root.pos_ in ("NOUN", "PROPN")  # the sentence has no verb but this one
 
 
-class _Tokens:
-    """`doc[i]` on demand: most tokens of an article are never looked at."""
-
-    __slots__ = ("doc",)
-
-    def __init__(self, doc: Doc) -> None:
-        self.doc = doc
-
-    def __getitem__(self, index: int | slice) -> Any:
-        if isinstance(index, slice):
-            return [self.doc[i] for i in range(*index.indices(len(self.doc)))]
-        return self.doc[index]
-
-    def __len__(self) -> int:
-        return len(self.doc)
-
-
 class _Parse:
     """The parse of one article with the facts other extractors found, indexed by token."""
 
@@ -258,11 +241,11 @@ class _Parse:
         self.doc = doc
         self.lex = lex
         self.ctx = ctx
-        self.tokens = _Tokens(doc)
+        self.tokens = columns(doc).tokens  # built once per Doc, shared with the other extractors
         self.text = text_of(doc)
         # Token attributes as plain lists, read once: a Token object costs more than its hash.
-        columns = doc.to_array([LEMMA, LOWER, POS, IDX]).T.tolist() if len(doc) else [[], [], [], []]
-        self.lemma_ids, self.lower_ids, self.pos_ids, self.starts = columns
+        ids = doc.to_array([LEMMA, LOWER, POS, IDX]).T.tolist() if len(doc) else [[], [], [], []]
+        self.lemma_ids, self.lower_ids, self.pos_ids, self.starts = ids
         self.sents = sentences(doc)
         self.sent_starts: list[int] = doc.user_data["fogwatch_sent_starts"]
         facts = ctx.facts
@@ -292,7 +275,7 @@ class _Parse:
 
     def char_span(self, first: int, end: int) -> tuple[int, int]:
         """Characters of tokens [first, end)."""
-        last = self.doc[end - 1]
+        last = self.tokens[end - 1]
         return self.starts[first], last.idx + len(last.text)
 
     def sentence_index(self, i: int) -> int:
@@ -378,7 +361,7 @@ class _Parse:
 
     def _is_subject(self, mention: ActorMention) -> bool:
         for i in self._token_range(mention.start, mention.end):
-            token = self.doc[i]
+            token = self.tokens[i]
             dep = token.dep_
             if dep in ("nsubj", "nsubjpass") or dep == "poss" and token.head.dep_ in ("nsubj", "nsubjpass"):
                 return True
