@@ -300,6 +300,78 @@ def test_reports_dated_only_by_publication() -> None:
     assert len(group_incidents(refs(before, dated))) == 2
 
 
+def _with_event(rec: dict[str, Any], event_id: str, *, actors: list[dict] = (), place: dict | None = None,
+                acled: tuple[str, str] = ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
+                time: str | None = None) -> dict[str, Any]:
+    """`rec` with one more event (its own actors, place and time appended to the record's)."""
+    n = len(rec["events"]) + 1
+    ids = []
+    for k, actor in enumerate(actors):
+        rec["actors"].append({"id": f"a{n}{k}", "text": actor["name"], "start": 0, "end": 0, **actor})
+        ids.append(f"a{n}{k}")
+    if place:
+        rec["places"].append({"id": f"p{n}", "text": place["name"], "start": 0, "end": 0, **place})
+    if time:
+        rec["times"].append({"id": f"t{n}", "text": time, "start": 0, "end": 0, "from": time, "to": time,
+                             "granularity": "day"})
+    rec["events"].append({**rec["events"][0], "id": event_id, "actors": ids, "targets": [], "figures": [],
+                          "place": f"p{n}" if place else None, "time": f"t{n}" if time else None,
+                          "acled": {"event_type": acled[0], "sub_event_type": acled[1]}})
+    return rec
+
+
+def test_an_event_naming_no_actor_takes_its_articles_side() -> None:
+    """A roundup whose shellings are all the RSF's reports "civilians killed by shells in Qasr Bahri"
+    without an actor: not the army's shelling of the town that day. A roundup naming both sides gives
+    no direction, and neither does one whose attribution is denied in it."""
+    army = record("a", "Outlet A", "2024-06-03", place=TOWN_A, time="2024-06-02", actors=[ARMY], targets=[CIVILIANS])
+
+    def roundup(article_id: str, *sides: dict) -> dict[str, Any]:
+        rec = record(article_id, f"Outlet {article_id}", "2024-06-03", place=TOWN_A, time="2024-06-02",
+                     targets=[CIVILIANS], acled=("Battles", "Armed clash"))  # "killed", no actor, no means
+        for k, side in enumerate(sides):
+            _with_event(rec, f"e{k + 2}", actors=[side], place=TOWN_FAR, time="2024-06-02")
+        return rec
+
+    one_sided = roundup("b", RSF, RSF)
+    assert {e.article_side for e in refs(one_sided)} == {"nonstate"}
+    assert len(group_incidents(refs(army, one_sided))) == 3  # army's, the roundup's report, its RSF shellings
+    both = roundup("c", RSF, ARMY)
+    assert {e.article_side for e in refs(both)} == {None}
+    assert ("c", "e1") in group_incidents(refs(army, both))[0].reports
+    disputed = roundup("d", RSF)
+    disputed["claims"].append({"id": "c2", "start": 0, "end": 0, "source": source("named", "RSF", "SDN", "REB"),
+                               "cue": None, "stance": "deny", "responds_to": "c1"})
+    assert {e.article_side for e in refs(disputed)} == {None}
+    assert ("d", "e1") in group_incidents(refs(army, disputed))[0].reports
+
+
+def test_reports_naming_different_days_are_two_incidents() -> None:
+    """Shelling of the town "on Sunday" and "on Monday": two incidents, however close the reports; a
+    report naming the two days joins either; one dated by its publication may still tell of Sunday's."""
+    sunday = record("a", "Outlet A", "2024-06-03", place=TOWN_A, time="2024-06-02")
+    monday = record("b", "Outlet B", "2024-06-03", place=TOWN_A, time="2024-06-03")
+    assert len(group_incidents(refs(sunday, monday))) == 2
+    both_days = record("c", "Outlet C", "2024-06-04", place=TOWN_A, time="2024-06-02")
+    both_days["times"][0]["to"] = "2024-06-03"
+    assert len(group_incidents(refs(sunday, both_days))) == 1
+    undated = record("d", "Outlet D", "2024-06-03", place=TOWN_A)
+    assert len(group_incidents(refs(sunday, undated))) == 1
+
+
+def test_two_towns_farther_apart_than_a_town_and_its_villages_are_two_places() -> None:
+    """Within MAX_KM a town joins its districts and the villages beside it, not another town 35 km off."""
+    town = record("a", "Outlet A", "2024-06-03", place=TOWN_A, time="2024-06-02")
+    other_town = {**TOWN_A, "name": "Umm Kaddada", "lon": 25.624}  # about 35 km east
+    village = {**TOWN_A, "name": "Abu Zeriga", "lon": 25.44, "feature": "village"}  # about 15 km east
+    assert len(group_incidents(refs(town, record("b", "Outlet B", "2024-06-03", place=other_town,
+                                                   time="2024-06-02")))) == 2
+    assert len(group_incidents(refs(town, record("c", "Outlet C", "2024-06-03", place=village,
+                                                   time="2024-06-02")))) == 1
+    assert len(group_incidents(refs(town, record("d", "Outlet D", "2024-06-03", place=TOWN_A_DISTRICT,
+                                                   time="2024-06-02")))) == 1
+
+
 def test_far_apart_or_a_week_apart_or_another_type_make_separate_incidents() -> None:
     base = record("a", "Outlet A", "2024-06-03", place=TOWN_A, time="2024-06-02")
     far = record("b", "Outlet B", "2024-06-03", place=TOWN_FAR, time="2024-06-02")

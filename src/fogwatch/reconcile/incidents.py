@@ -27,16 +27,28 @@ from fogwatch.gazetteer import km
 # 50 km: a city with its districts and nearby villages (ACLED codes a strike's location to the nearest
 # town; reports of one strike name the town, a district or a village beside it). The demo's El Fasher
 # and Tawila, 60 km apart, are two places. Not tuned further: on FA-KES the merge errors come from
-# publication dates and from several strikes on one city within days, not from distance.
+# publication dates and from several strikes on one city within days, not from distance — except two
+# towns inside it (SETTLEMENT_KM).
 MAX_KM = 50.0
+# Two differently named settlements (cities, towns, villages) farther apart than this are two places,
+# though within MAX_KM: MAX_KM is for a town and its districts and the villages beside it, which reports
+# of one strike name in turn; two towns 30-50 km apart are two targets (FA-KES: al-Bab or al-Fu'ah and
+# Aleppo city, ~40-50 km, were merged on the same day while reporting different attacks).
+SETTLEMENT_KM = 25.0
+SETTLEMENTS = frozenset({"city", "town", "village"})
 # 3 days: the demo's market shelling (Sunday) is reported on Monday, Tuesday and Wednesday as the toll
 # rises; a week apart is another event.
 WINDOW_DAYS = 3
-# Two reports that both date the incident ("on Sunday"), or neither does (dated by publication): a day
-# apart at most — a city shelled daily has a new incident each day, and a dated report names the day
-# itself, however late it is published. A report dated by its publication beside a dated one may tell
-# of it up to WINDOW_DAYS later, never before it.
+# Two reports that neither date the incident (dated by publication): a day apart at most — a city
+# shelled daily has a new incident each day. Two reports that both date it from their text ("on
+# Sunday") must name the same day (DATED_SLACK): a dated report names the day itself, however late it
+# is published, and "on Saturday" beside "on Sunday" in a city shelled daily is two strikes (FA-KES:
+# every join of two dated reports a day apart was a different strike — rebel rockets on Saturday and
+# regime raids on Sunday, a missile on Tuesday and a barrel bomb on Wednesday). An event spanning two
+# days carries both. A report dated by its publication beside a dated one may tell of it up to
+# WINDOW_DAYS later, never before it.
 SAME_DAY_SLACK = 1
+DATED_SLACK = 0
 # A time wider than this ("earlier this month", "since Saturday") says little about when the reported
 # incident happened: the event is dated by its article's publication instead, and, a tally more often
 # than one incident, it joins no other article's incident.
@@ -152,6 +164,9 @@ class EventRef:
     historical: bool = False
     undated: bool = False  # dated by its article's publication, for want of a time of its own
     spread: bool = False  # its time spans weeks ("since Saturday", "over the past ten days"): a tally
+    # the one armed side ("state"/"nonstate") acting in all of the article's strikes, shellings and
+    # bombings that name an actor, else None (`_article_side`): the direction of an event naming no actor
+    article_side: str | None = None
 
     @property
     def ref(self) -> tuple[str, str]:
@@ -223,6 +238,21 @@ def _main_place(record: dict[str, Any]) -> dict[str, Any]:
     return next(p for p in located if _name(p.get("name")) == counts[0][0])
 
 
+def _article_side(events: list[EventRef]) -> str | None:
+    """The armed side acting in the article's strikes, shellings and bombings (sub-events with a means,
+    `_MEANS` "remote" or "bomb"), when every such event that names an armed actor names the same side:
+    a state-media roundup of "terrorist rocket shells" on government-held districts, or an opposition
+    statement on regime air raids. An article reporting both directions has none, and so has one
+    whose attribution is denied in it (the accused's denial makes the side a claim, not a fact)."""
+    sides = set()
+    for e in events:
+        if e.current and e.type in _VIOLENT and _MEANS.get(e.acled_sub_event_type or "") in {"remote", "bomb"}:
+            if e.denials and e.actor_sectors & _ARMED:
+                return None
+            sides |= {_side(s) for s in e.actor_sectors if s in _ARMED}
+    return next(iter(sides)) if len(sides) == 1 else None
+
+
 def event_refs(record: dict[str, Any]) -> list[EventRef]:
     """The EventRefs of a record (DESIGN.md §3), every event including flagged ones."""
     header = record["article"]
@@ -272,6 +302,9 @@ def event_refs(record: dict[str, Any]) -> list[EventRef]:
             negated=bool(event.get("negated")), hypothetical=bool(event.get("hypothetical")),
             historical=bool(event.get("historical")),
         ))
+    side = _article_side(out)
+    for e in out:
+        e.article_side = side
     return out
 
 
@@ -394,12 +427,22 @@ def _sides_compatible(event: EventRef, incident: Incident) -> bool:
     """One-sided violence (a strike, a shelling, an attack on civilians) has a direction: rebel
     rockets on a government-held district are not regime air strikes on a rebel town, though both
     hit one city on one day. When both name the armed side that acted, it must be the same side.
-    A battle (armed clash) has two sides, and reports name either: no constraint."""
-    if event.acled_sub_event_type == "Armed clash" or not incident.acled \
-            or all(sub == "Armed clash" for _, sub in incident.acled):
+    A battle (armed clash) has two sides, and reports name either: no constraint.
+
+    An event that names no acting armed side takes its article's (`EventRef.article_side`): state
+    media's "3 civilians killed in terrorist rocket attacks on Deir Ezzor" names no actor in that
+    sentence, but the roundup's other attacks are all the "terrorists'", and it is no report of the
+    regime's air raid there the same day (FA-KES: 6 of the 8 reports merged against the direction of
+    fire). This holds for the generic "killed" the extractor calls an armed clash too: a battle report
+    names its sides."""
+    if not incident.acled or all(sub == "Armed clash" for _, sub in incident.acled):
         return True
     mine = {_side(s) for s in event.actor_sectors if s in _ARMED}
     theirs = {_side(s) for s in incident.actor_sectors if s in _ARMED}
+    if not mine and event.article_side and theirs and event.article_side not in theirs:
+        return False  # no acting side of its own, and its article's is not the incident's
+    if event.acled_sub_event_type == "Armed clash":
+        return True
     if mine and theirs and not mine & theirs:
         return False
     # the side one report has acting is the side the other has struck ("70 terrorists killed" vs
@@ -446,6 +489,9 @@ def _place_relation(event: EventRef, place: IncidentPlace | None, max_km: float)
         return ("country", 0.0) if place is None and placeless else None
     if event.located and place.located:
         distance = km(event.place_lat, event.place_lon, place.lat, place.lon)
+        if distance > SETTLEMENT_KM and event.place_feature in SETTLEMENTS and place.feature in SETTLEMENTS \
+                and _name(event.place_name) != _name(place.name):
+            return None  # two towns, not a town and its districts or villages
         return ("near", distance / max_km) if distance <= max_km else None
     if event.place_name and _name(event.place_name) == _name(place.name):
         return ("near", 0.0)
@@ -520,7 +566,11 @@ def match_cost(event: EventRef, incident: Incident, *, max_km: float = MAX_KM, w
     if not event.current or not _types_compatible(event, anchor) or not _means_compatible(event, incident):
         return None
     gap = _gap_days(event, anchor)
-    if gap is None or gap > (window_days if event.undated != anchor.undated else min(window_days, SAME_DAY_SLACK)):
+    if event.undated != anchor.undated:
+        slack = window_days
+    else:
+        slack = min(window_days, SAME_DAY_SLACK if event.undated else DATED_SLACK)
+    if gap is None or gap > slack:
         return None
     if _reported_before(event, anchor) or _reported_before(anchor, event):
         return None
