@@ -189,3 +189,63 @@ def test_colon_after_a_dash_or_a_line_break_and_place_labels(nlp):
     assert [(c.source.text, c.cue.text) for c in claims if c.cue] == [("HOST", ":")]
     claims, figures = claims_of(nlp, "Syria: shelling killed 12 people in Idlib on Monday.")
     assert all(c.source.kind == "outlet" for c in claims)  # a topic label, not a speaker
+
+
+def test_dash_aside_after_the_subject_is_no_dateline(nlp):
+    (claim,), _ = claims_of(nlp, "Opposition leaders — and, above all, the party's chairman — insisted that the vote be delayed.")
+    assert claim.source.kind != "outlet" and claim.source.text.startswith("Opposition leaders")
+    assert claim.cue.text == "insisted" and claim.stance == "assert"
+
+
+def test_present_participle_of_speech_takes_the_noun_it_modifies(nlp):
+    (claim,), _ = claims_of(nlp, "Police received dozens of calls from residents saying the water smelled of fuel.")
+    assert claim.cue.text == "saying" and claim.source.text == "residents"
+    assert claim.stance == "assert" and "smelled of fuel" in claim.text
+
+
+def test_as_clause_with_a_verb_of_speech(nlp):
+    (claim,), _ = claims_of(nlp, "As the regional newspaper noted, the bridge has been closed since March.")
+    assert claim.cue.text == "noted" and claim.source.text == "the regional newspaper"
+    assert claim.stance == "assert" and "closed since March" in claim.text
+
+
+def test_weak_verb_right_after_a_closing_quotation(nlp):
+    claims, _ = claims_of(nlp, "“The crossing is slower than ever.” Okafor wrote.")
+    (claim,) = [c for c in claims if c.cue is not None]
+    assert claim.cue.text == "wrote" and claim.source.text == "Okafor" and claim.stance == "assert"
+
+
+def test_speaker_named_before_an_aside_after_a_quotation(nlp):
+    (claim,), _ = claims_of(nlp, "“We have had better harvests than this one,” farmer Ana Ruiz, wearing a straw hat "
+                                 "and muddy boots, said quietly as the rain began.")
+    assert claim.cue.text == "said" and claim.source.text.startswith("farmer Ana Ruiz")
+    assert claim.source.kind == "named" and claim.stance == "assert"
+
+
+def test_pronoun_speaker_of_a_relative_clause_is_its_own_attribution(nlp):
+    claims, _ = claims_of(nlp, "Okafor praised the new ferry, which he said would halve the crossing time.")
+    said = [c for c in claims if c.cue is not None and c.cue.text == "said"]
+    assert len(said) == 1 and said[0].source.text == "he" and said[0].stance == "assert"
+    assert "halve the crossing time" in said[0].text
+    assert any(c.cue is not None and c.cue.text == "praised" and c.source.text == "Okafor" for c in claims)
+
+
+@pytest.mark.parametrize("text, cue, source", [
+    ("The mayor denounced the closure of the clinic.", "denounced", "The mayor"),
+    ("Union leaders decried the new rules as unfair to seasonal workers.", "decried", "Union leaders"),
+])
+def test_verbs_of_criticism_attribute(nlp, text, cue, source):
+    (claim,), _ = claims_of(nlp, text)
+    assert claim.cue.text == cue and claim.source.text == source and claim.stance == "assert"
+
+
+def test_statistics_are_a_source_of_what_they_show(nlp):
+    (claim,), _ = claims_of(nlp, "Official statistics show that unemployment rose in the northern provinces.")
+    assert claim.source.kind != "outlet" and claim.source.text == "Official statistics"
+    assert claim.cue.text == "show" and claim.stance == "assert"
+
+
+def test_a_title_heads_a_speaker_of_an_inference_verb(nlp):
+    (claim,), _ = claims_of(nlp, "Her campaign manager, Tom Reed, suggested that the rally be moved indoors.")
+    assert claim.source.kind == "named" and claim.source.text == "Her campaign manager, Tom Reed"
+    assert claim.cue.text == "suggested" and claim.stance == "hedge"

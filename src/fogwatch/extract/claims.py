@@ -4,7 +4,9 @@ Attribution is read from the dependency parse, sentence by sentence:
 
 - a reporting verb ("said", "claimed", "denied", "suggests") and its subject: the subject is the
   source, the verb the cue, its complement the content; a verb with no subject of its own takes
-  the subject of the verb it hangs from ("countered these claims, saying …");
+  the subject of the verb it hangs from ("countered these claims, saying …"), a participle the noun
+  it modifies ("residents saying …"), and one whose subject the parser lost the name just before it
+  ('"…," Ana Ruiz, a nurse, said'); "as X noted, …" attributes the clause it hangs from;
 - "according to X", "citing X": X is the source, the rest of the sentence the content;
 - "reportedly", "allegedly" with no reporting verb: a hedged (alleged) claim by the clause's
   subject, or by no one in particular;
@@ -211,7 +213,8 @@ def _attributions(sent: SpacySpan, lex: ClaimLexicon, inside: bool = False,
         if lemma in _WEAK_VERBS and lemma not in _THING_VERBS and _speaker_subject(token, lex, actor_tokens) \
                 and any(c.dep_ in _CONTENT_DEPS for c in token.children):
             attitude = True  # "He described the field as 'all very good'": a speaker needs no clause
-        if not attitude and lemma in _WEAK_VERBS and not _has_clause(token) and not _introduces_quotation(token, sent) and not (
+        if not attitude and lemma in _WEAK_VERBS and not _has_clause(token) and not _introduces_quotation(token, sent) \
+                and not _as_clause(token) and not _follows_quotation(subject, token, sent) and not (
             lemma in _REPORT_SUBJECT_VERBS and subject is not None and subject.lemma_.lower() in lex.report_nouns
         ):
             continue
@@ -225,7 +228,12 @@ def _attributions(sent: SpacySpan, lex: ClaimLexicon, inside: bool = False,
                        if c.dep_ == "advmod" and c.lower_ in lex.adverb_stance), None)
         if hedged is not None and stance == "assert":
             stance = hedged  # "have reportedly urged": the outlet hedges what the source did
-        if nested and (not own_subject or subject.lower_ in lex.answered_nouns or subject.lower_ in lex.pronouns):
+        # a pronoun speaker of a relative or adverbial clause is a new attribution ("…, which he
+        # described as a disaster", "…, though he added that …"), not the enclosing one's words
+        own_clause = own_subject and token.dep_ in ("relcl", "advcl") and subject.lower_ in _PERSONAL_SPEAKERS \
+            and lex.verb_stance.get(lemma) in ("assert", "allege", "deny") and lemma not in _WEAK_VERBS
+        if nested and not own_clause and (not own_subject or subject.lower_ in lex.answered_nouns
+                                          or subject.lower_ in lex.pronouns):
             parent = next(f for f in reversed(found) if f.source_tokens and f.content[0] <= token.i < f.content[1])
             if stance == "deny" and token.dep_ == "conj" and token.head.lemma_.lower() not in lex.verb_stance:
                 # "repeated that no aircraft had flown … and rejected the RSF account": the parser hangs
@@ -246,6 +254,12 @@ def _attributions(sent: SpacySpan, lex: ClaimLexicon, inside: bool = False,
             source_span = _subtree(agent) if agent is not None else None
         else:
             source_span = _subtree(subject) if subject is not None else None
+            if lemma in lex.verb_stance and (subject is None or not own_subject and _in_quotation(subject, sent, inside)):
+                # '"…," Jane Doe, a local teacher, said': the parser lost the subject after a quotation
+                # (or took one inside it): the name just before the verb
+                source_span = _name_before(token, sent) or source_span
+        if source_span is not None and source_span[0] < token.i < source_span[1]:
+            source_span = _cut_before(sent.doc, source_span[0], token.i)  # "residents saying …": the noun only
         content = _content(token, sent, exclude=source_span)
         found.append(_Found(token.i, token.i + 1, source_span, content, stance,
                             answers=_answers(token, lex), weak=source_span is None))
@@ -347,6 +361,11 @@ def _subject(verb: Token) -> Token | None:
         if subjects:  # two when a dateline is parsed as one ("LONDON (Reuters) - Trump said"): the nearest
             before = [c for c in subjects if c.i < current.i]
             return before[-1] if before else subjects[0]
+        if current.dep_ == "acl" and current.tag_ == "VBG" and current.head.pos_ in ("NOUN", "PROPN") \
+                and current.head.i < current.i:
+            # "residents saying the water …", "a poll finding that …": the noun the present participle
+            # modifies ("the facts reported by …", a past participle, modifies what is said instead)
+            return current.head
         if current.dep_ in ("conj", "advcl", "xcomp", "acl") and current.head != current:
             current = current.head
         else:
@@ -371,6 +390,66 @@ def _introduces_quotation(verb: Token, sent: SpacySpan) -> bool:
     for token in doc[verb.i + 1:sent.end - 1]:
         if token.text == ":" and doc[token.i + 1].text[:1] in _OPEN_QUOTES:
             return True
+    return False
+
+
+def _name_before(verb: Token, sent: SpacySpan) -> tuple[int, int] | None:
+    """The noun phrase just before a subjectless verb of speech, back to a closing quotation mark,
+    a comma, a dash or the sentence start, with the name it is in apposition to: '"…," Jane Doe,
+    a local teacher, said' → 'Jane Doe, a local teacher'; '"…," Jane Doe, 58, said' → 'Jane Doe, 58';
+    'On Tuesday, former mayor John Smith said' → 'former mayor John Smith'."""
+    doc = verb.doc
+
+    def segment(end: int) -> tuple[int, int]:
+        while end > sent.start and (doc[end - 1].is_space or doc[end - 1].text == ","):
+            end -= 1
+        start = end
+        while start > sent.start and not (doc[start - 1].is_punct or doc[start - 1].is_space):
+            start -= 1
+        return start, end
+
+    start, end = segment(verb.i)
+    if start > sent.start and doc[start - 1].text == "," and doc[start].tag_ in ("VBG", "VBN"):
+        # an aside about the speaker ("Ana Ruiz, wearing a straw hat, said"): the name before it
+        aside_end = end
+        start, end = segment(start)
+        if end - start > 8 or any(t.pos_ in ("VERB", "AUX", "SCONJ", "PRON") for t in doc[start:end]) \
+                or doc[end - 1].pos_ not in ("PROPN", "NOUN"):
+            return None
+        return start, aside_end
+    phrase = doc[start:end]
+    if not 1 <= len(phrase) <= 8 or any(t.pos_ in ("VERB", "AUX", "SCONJ", "PRON") for t in phrase):
+        return None
+    age = all(t.like_num for t in phrase)
+    if phrase[-1].pos_ not in ("PROPN", "NOUN") and not age:
+        return None
+    if start > sent.start and doc[start - 1].text == ",":
+        first, before = segment(start)
+        name = doc[first:before]
+        if 1 <= len(name) <= 4 and all(t.pos_ == "PROPN" for t in name) and \
+                (first == sent.start or doc[first - 1].text[:1] in _CLOSE_QUOTES or doc[first - 1].text == ","):
+            return first, end
+    return None if age else (start, end)
+
+
+def _as_clause(verb: Token) -> bool:
+    """'As the newspaper noted, …', 'as one analyst put it': a speaker's verb in an "as" clause
+    attributes the clause it hangs from."""
+    return verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
+
+
+def _follows_quotation(subject: Token | None, verb: Token, sent: SpacySpan) -> bool:
+    """'"…," the senator wrote.': a closing quotation mark just before the verb's subject (with at
+    most a comma between) — in its sentence, or ending the one before when the sentence is no more
+    than the subject and the verb ('"…." The senator wrote.')."""
+    if subject is None or subject.i > verb.i:
+        return False
+    doc = subject.doc
+    for token in reversed(doc[max(subject.left_edge.i - 3, 0):subject.left_edge.i]):
+        if token.text[:1] in _CLOSE_QUOTES and token.text != "’":
+            return token.i >= sent.start or all(t.is_punct or t.is_space for t in doc[verb.i + 1:sent.end])
+        if not (token.is_space or token.text in ",."):
+            return False
     return False
 
 
@@ -451,6 +530,14 @@ def _answers(verb: Token, lex: ClaimLexicon) -> tuple[int, int] | None:
     return None
 
 
+def _cut_before(doc: Doc, start: int, cut: int) -> tuple[int, int]:
+    """The tokens from `start` up to `cut`, without the punctuation before the cut."""
+    end = cut
+    while end > start + 1 and doc[end - 1].is_punct:
+        end -= 1
+    return start, end
+
+
 def _subtree(token: Token) -> tuple[int, int]:
     return token.left_edge.i, token.right_edge.i + 1
 
@@ -525,7 +612,7 @@ def _resolve_source(doc: Doc, tokens: tuple[int, int] | None, actors: list[Actor
     inside = [a for a in actors if a.start < end and start < a.end]
     on_head = [a for a in inside if a.start <= head.idx < a.end]
     speaker_head = head.lemma_.lower() in lex.anonymous_heads or head.lower_ in lex.report_nouns \
-        or head.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+        or head.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or head.lower_ in lex.speaker_nouns
     candidates = on_head or (inside if speaker_head else [])
     known = [a for a in candidates if a.country or a.sector not in (None, "UNK") or a.kind in ("organisation", "person")]
     text = span.text.strip(" ,;:")
@@ -549,7 +636,12 @@ def _after_dateline(doc: Doc, start: int, end: int) -> int:
     the source starts after its dash."""
     for token in doc[start:min(end - 1, start + 8)]:
         if token.text in _DASHES and token.whitespace_ and token.i > start:
-            return token.i + 1
+            # only a dateline: a capitalised place or a wire's name in brackets before the dash, not
+            # an aside ("Opposition leaders — and, above all, the chairman — insisted")
+            before = doc[start:token.i]
+            if any(t.text == "(" or (t.is_upper and t.is_alpha and len(t) > 1) for t in before):
+                return token.i + 1
+            return start
     return start
 
 
@@ -592,6 +684,7 @@ def _antecedent(actors: list[ActorMention], before: int, pronoun: Token) -> Acto
 
 
 _PERSONAL = frozenset({"he", "she", "i"})
+_PERSONAL_SPEAKERS = frozenset({"he", "she", "i", "we", "they"})
 
 
 def _same_source(a: Source, b: Source) -> bool:
