@@ -58,8 +58,7 @@ def test_polnear_attribution(shared_dir):
     from fogwatch.evaluation_corpora import evaluate_polnear
 
     result = evaluate_polnear(shared_dir / "corpora" / "polnear-train")
-    # Below the 0.75 target (see the closing note); the floor guards what we have.
-    assert result["source_overlap"]["f1"] >= 0.73  # measured 0.750 (target 0.75)
+    assert result["source_overlap"]["f1"] >= 0.75  # measured 0.763 (the target)
     assert result["source_overlap"]["precision"] >= 0.65  # measured 0.70
 
 
