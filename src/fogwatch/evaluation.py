@@ -21,6 +21,7 @@ import yaml
 
 from fogwatch.gazetteer import km
 from fogwatch.model import Article
+from fogwatch.reconcile.duplicates import sentence_spans
 
 KINDS = ("actors", "places", "times", "figures", "claims", "events", "disputes")
 
@@ -220,24 +221,11 @@ def score_actors(score: Score, doc: GoldArticle) -> None:
                 score.misses.append(f"actor {country} of event {event['anchor']!r} (found {sorted(filter(None, countries))})")
 
 
-# A sentence ends at a line break or at . ! ? before a capital, unless the full stop closes an
-# abbreviation made of capitals ("U.S. officials", "Brig. Gen.").
-_BOUNDARY = re.compile(r"\n|[.!?][\"”’]?\s+(?=[\"“A-Z0-9])")
-_ABBREVIATION = re.compile(r"(?:\b[A-Z]\.)+$|\b(?:Mr|Mrs|Ms|Dr|Gen|Col|Lt|St|Sgt|No|Brig|Maj|Capt|Gov|Sen|Rep)\.$")
-
-
 def _sentence_span(text: str, span: tuple[int, int]) -> tuple[int, int]:
-    """The sentence around a gold anchor, found without the parser (gold is parser-independent)."""
-    start, end = 0, len(text)
-    for match in _BOUNDARY.finditer(text):
-        if _ABBREVIATION.search(text, max(0, match.start() - 12), match.start() + 1):
-            continue
-        if match.end() <= span[0]:
-            start = match.end()
-        elif match.start() >= span[1]:
-            end = match.start() + 1
-            break
-    return start, end
+    """The sentence(s) around a gold anchor, split by rule rather than by the parser (gold is
+    parser-independent), the same way duplicates are found."""
+    around = [(s, e) for s, e in sentence_spans(text) if s < span[1] and span[0] < e] or [(0, len(text))]
+    return around[0][0], around[-1][1]
 
 
 def _claims_by_id(record: dict) -> dict[str, dict]:
