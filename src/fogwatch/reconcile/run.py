@@ -21,7 +21,8 @@ from fogwatch.reconcile.grades import grade_incident, independent_sources
 from fogwatch.reconcile.incidents import (
     WINDOW_DAYS, EventRef, Incident, event_refs, group_incidents, incident_from_dict, incident_to_dict,
 )
-from fogwatch.store.database import Database, now
+from fogwatch.sources.meta import parse_date
+from fogwatch.store.database import Database, now, select_in
 from fogwatch.store.reconciled import delete_disputes_of, write_disputes
 
 
@@ -70,7 +71,7 @@ def _index(conn: Connection, records: list[dict[str, Any]], texts: dict[str, str
     index = ArticleIndex()
     stored_groups: dict[str, str] = {}
     if not full:
-        published = [_date(r["article"].get("published")) for r in records]
+        published = [parse_date(r["article"].get("published")) for r in records]
         if any(d is None for d in published):
             wheres = [("", {})]  # an undated article may copy anything
         else:
@@ -103,13 +104,8 @@ def _groups(conn: Connection, index: ArticleIndex, stored: dict[str, str], artic
     for article_id, root in index.group_map().items():
         groups[article_id] = stored.get(article_id) or stored.get(root) or root
     missing = sorted(set(article_ids) - groups.keys())
-    for start in range(0, len(missing), 500):
-        chunk = missing[start:start + 500]
-        marks = ", ".join(f":a{k}" for k in range(len(chunk)))
-        for article_id, group_id in conn.execute(text(
-                f"SELECT article_id, group_id FROM article_groups WHERE article_id IN ({marks})"),
-                {f"a{k}": a for k, a in enumerate(chunk)}):
-            groups[article_id] = group_id
+    groups.update(select_in(conn, "SELECT article_id, group_id FROM article_groups WHERE article_id IN ({values})",
+                            missing))
     return groups
 
 
@@ -128,13 +124,6 @@ def _stored_incidents(conn: Connection, events: list[EventRef]) -> list[Incident
                 found[incident_id] = (date_from, summary)
     ordered = sorted(found.items(), key=lambda kv: (kv[1][0], kv[0]))  # the order grouping expects
     return [incident_from_dict(json.loads(summary)["incident"]) for _, (_, summary) in ordered]
-
-
-def _date(value: Any) -> date | None:
-    try:
-        return date.fromisoformat(str(value)[:10]) if value else None
-    except ValueError:
-        return None
 
 
 def _figure_spans(conn: Connection, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:

@@ -43,6 +43,19 @@ def describe(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+# SQLite caps the bound parameters of one statement: long IN lists are sent in parts of this size.
+IN_CHUNK = 500
+
+
+def select_in(conn: Connection, sql: str, values: list[str]) -> Iterator[Any]:
+    """Rows of `sql`, whose `{values}` is replaced by a list of placeholders, for every value, sent
+    in parts of IN_CHUNK."""
+    for start in range(0, len(values), IN_CHUNK):
+        part = values[start:start + IN_CHUNK]
+        marks = ", ".join(f":v{k}" for k in range(len(part)))
+        yield from conn.execute(text(sql.format(values=marks)), {f"v{k}": v for k, v in enumerate(part)})
+
+
 def now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 

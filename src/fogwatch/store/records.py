@@ -15,6 +15,8 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from fogwatch.store.database import select_in
+
 FACT_TABLES = ("actors", "places", "times", "claims", "figures", "events")
 EVENT_INDEX_TABLES = ("event_actors", "event_countries")
 
@@ -167,11 +169,6 @@ def missing_records(conn: Connection, article_ids: list[str]) -> set[str]:
     """Which of these articles are stored without a record (or not stored at all)."""
     if not article_ids:
         return set()
-    have = set()
-    for chunk in range(0, len(article_ids), 500):
-        part = article_ids[chunk:chunk + 500]
-        marks = ", ".join(f":k{i}" for i in range(len(part)))
-        have |= {r[0] for r in conn.execute(
-            text(f"SELECT article_id FROM records WHERE article_id IN ({marks})"),
-            {f"k{i}": k for i, k in enumerate(part)})}
+    have = {r[0] for r in select_in(conn, "SELECT article_id FROM records WHERE article_id IN ({values})",
+                                    article_ids)}
     return set(article_ids) - have
