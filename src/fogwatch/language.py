@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from dataclasses import dataclass
 from typing import Any
@@ -110,8 +110,22 @@ _COLUMN_ATTRS = [LOWER, LEMMA, POS, TAG, DEP, ENT_TYPE, HEAD, LIKE_NUM, IS_PUNCT
 # String-store hashes are the same in every pipeline (MurmurHash of the string): one table serves
 # all Docs, bounded so that a long run over ever new words does not grow it without end.
 _NAMES: dict[int, str] = {}
-_LOWERED: dict[int, str] = {}
+_LOWERED: dict[int, str] = {}  # lemmas, lowercased
 _MAX_NAMES = 500_000
+
+
+def _names(ids: list[int], table: dict[int, str], name: Callable[[int], str]) -> list[str]:
+    """The strings of hashes through a shared table, filled on first sight and emptied when it grows
+    past _MAX_NAMES."""
+    try:
+        return [table[h] for h in ids]
+    except KeyError:
+        if len(table) > _MAX_NAMES:
+            table.clear()
+        for h in ids:
+            if h not in table:
+                table[h] = name(h)
+        return [table[h] for h in ids]
 
 
 def columns(doc: Doc) -> Columns:
@@ -119,8 +133,7 @@ def columns(doc: Doc) -> Columns:
     cached = doc.user_data.get("fogwatch_columns")
     if cached is not None:
         return cached
-    n = len(doc)
-    if n:
+    if len(doc):
         array = doc.to_array(_COLUMN_ATTRS)
         rows = array.T.tolist()
         offsets = array[:, 6].astype(numpy.int64).tolist()  # HEAD is relative and signed
@@ -128,29 +141,15 @@ def columns(doc: Doc) -> Columns:
         rows, offsets = [[] for _ in _COLUMN_ATTRS], []
     strings = doc.vocab.strings
 
-    def text(ids: list[int], names: dict[int, str] = _NAMES) -> list[str]:
-        try:
-            return [names[h] for h in ids]
-        except KeyError:
-            if len(names) > _MAX_NAMES:
-                names.clear()
-            for h in ids:
-                if h not in names:
-                    names[h] = strings[h] if h else ""
-            return [names[h] for h in ids]
+    def name(h: int) -> str:
+        return strings[h] if h else ""
 
-    lemma_ids = rows[1]
-    lowered = _LOWERED
-    if len(lowered) > _MAX_NAMES:
-        lowered.clear()
-    for h in lemma_ids:
-        if h not in lowered:
-            lowered[h] = (strings[h] if h else "").lower()
     cached = Columns(
-        tokens=list(doc), lower=text(rows[0]), lemma=[lowered[h] for h in lemma_ids], pos=text(rows[2]),
-        tag=text(rows[3]), dep=text(rows[4]), ent_type=text(rows[5]),
-        head=[i + o for i, o in enumerate(offsets)], like_num=[x == 1 for x in rows[7]],
-        is_punct=[x == 1 for x in rows[8]])
+        tokens=list(doc), lower=_names(rows[0], _NAMES, name),
+        lemma=_names(rows[1], _LOWERED, lambda h: name(h).lower()), pos=_names(rows[2], _NAMES, name),
+        tag=_names(rows[3], _NAMES, name), dep=_names(rows[4], _NAMES, name),
+        ent_type=_names(rows[5], _NAMES, name), head=[i + o for i, o in enumerate(offsets)],
+        like_num=[x == 1 for x in rows[7]], is_punct=[x == 1 for x in rows[8]])
     doc.user_data["fogwatch_columns"] = cached
     return cached
 

@@ -40,8 +40,7 @@ T = TypeVar("T")
 
 def records_of(batch: list[Article], model: str | None) -> list[dict[str, Any]]:
     """Parse and extract one batch (in whichever process runs it)."""
-    if model not in _warm:
-        warm_up(model)
+    warm_up(model)  # once per process
     nlp = load(model)
     docs = nlp.pipe([a.text for a in batch], batch_size=len(batch) or 1)
     records = []

@@ -446,7 +446,7 @@ def _follows_quotation(subject: Token | None, verb: Token, sent: SpacySpan) -> b
         return False
     doc = subject.doc
     for token in reversed(doc[max(subject.left_edge.i - 3, 0):subject.left_edge.i]):
-        if token.text[:1] in _CLOSE_QUOTES and token.text != "’":
+        if _closing_mark(token):
             return token.i >= sent.start or all(t.is_punct or t.is_space for t in doc[verb.i + 1:sent.end])
         if not (token.is_space or token.text in ",."):
             return False
@@ -461,10 +461,12 @@ def _new_paragraph(doc: Doc, sent: SpacySpan) -> bool:
 def _after_quotation(verb: Token) -> bool:
     """'"…," he continued': a closing quotation mark just before the verb's subject."""
     doc = verb.doc
-    for token in doc[max(verb.i - 4, 0):verb.i]:
-        if token.text[:1] in _CLOSE_QUOTES and token.text != "’":
-            return True
-    return False
+    return any(_closing_mark(token) for token in doc[max(verb.i - 4, 0):verb.i])
+
+
+def _closing_mark(token: Token) -> bool:
+    """A closing quotation mark ('’' is far more often an apostrophe)."""
+    return token.text[:1] in _CLOSE_QUOTES and token.text != "’"
 
 
 def _in_quotation(token: Token, sent: SpacySpan, inside: bool = False) -> bool:
