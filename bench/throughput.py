@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--processes", type=int, default=1)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--chunk", type=int, default=64, help="articles per interleaved chunk (one process)")
+    parser.add_argument("--chunk", type=int, default=32, help="articles per interleaved chunk, one batch by default (one process)")
     parser.add_argument("--format", choices=["text", "json"], default="text")
     args = parser.parse_args(argv)
     corpus = args.corpus or default_corpus()

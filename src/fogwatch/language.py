@@ -11,9 +11,8 @@ from functools import lru_cache
 from dataclasses import dataclass
 from typing import Any
 
-import numpy
 import spacy
-from spacy.attrs import DEP, ENT_TYPE, HEAD, IS_PUNCT, LEMMA, LIKE_NUM, LOWER, POS, TAG
+from spacy.attrs import LEMMA, LIKE_NUM, LOWER, POS
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
@@ -87,6 +86,13 @@ def text_of(doc: Doc) -> str:
     return text
 
 
+def known_text(doc: Doc, text: str) -> None:
+    """Give `text_of` the text the Doc was parsed from (spaCy keeps it character for character), so
+    that it is not re-joined from the tokens."""
+    if len(doc) == 0 and not text or len(doc) and doc[-1].idx + len(doc[-1].text_with_ws) == len(text):
+        doc.user_data["fogwatch_text"] = text
+
+
 @dataclass(frozen=True, slots=True)
 class Columns:
     """Token attributes of one Doc as plain lists indexed by token. spaCy builds a new Token object
@@ -98,15 +104,10 @@ class Columns:
     lower: list[str]
     lemma: list[str]  # lowercased
     pos: list[str]
-    tag: list[str]
-    dep: list[str]
-    ent_type: list[str]
-    head: list[int]  # index of the head (a root is its own head)
     like_num: list[bool]
-    is_punct: list[bool]
 
 
-_COLUMN_ATTRS = [LOWER, LEMMA, POS, TAG, DEP, ENT_TYPE, HEAD, LIKE_NUM, IS_PUNCT]
+_COLUMN_ATTRS = [LOWER, LEMMA, POS, LIKE_NUM]
 # String-store hashes are the same in every pipeline (MurmurHash of the string): one table serves
 # all Docs, bounded so that a long run over ever new words does not grow it without end.
 _NAMES: dict[int, str] = {}
@@ -133,12 +134,7 @@ def columns(doc: Doc) -> Columns:
     cached = doc.user_data.get("fogwatch_columns")
     if cached is not None:
         return cached
-    if len(doc):
-        array = doc.to_array(_COLUMN_ATTRS)
-        rows = array.T.tolist()
-        offsets = array[:, 6].astype(numpy.int64).tolist()  # HEAD is relative and signed
-    else:
-        rows, offsets = [[] for _ in _COLUMN_ATTRS], []
+    rows = doc.to_array(_COLUMN_ATTRS).T.tolist() if len(doc) else [[] for _ in _COLUMN_ATTRS]
     strings = doc.vocab.strings
 
     def name(h: int) -> str:
@@ -147,9 +143,7 @@ def columns(doc: Doc) -> Columns:
     cached = Columns(
         tokens=list(doc), lower=_names(rows[0], _NAMES, name),
         lemma=_names(rows[1], _LOWERED, lambda h: name(h).lower()), pos=_names(rows[2], _NAMES, name),
-        tag=_names(rows[3], _NAMES, name), dep=_names(rows[4], _NAMES, name),
-        ent_type=_names(rows[5], _NAMES, name), head=[i + o for i, o in enumerate(offsets)],
-        like_num=[x == 1 for x in rows[7]], is_punct=[x == 1 for x in rows[8]])
+        like_num=[x == 1 for x in rows[3]])
     doc.user_data["fogwatch_columns"] = cached
     return cached
 

@@ -24,7 +24,7 @@ from itertools import islice
 from typing import Any, Generic, TypeVar
 
 from fogwatch.engine import Engine
-from fogwatch.extract import run_extractors
+from fogwatch.extract import prepare_extractors, run_extractors
 from fogwatch.language import load, release
 from fogwatch.model import Article
 from fogwatch.record import build_record
@@ -61,6 +61,7 @@ def warm_up(model: str | None) -> None:
         return
     _warm.add(model)
     records_of([Article(text="Warm-up: soldiers said 3 people were killed in Khartoum on Monday.")], model)
+    prepare_extractors()
     gc.freeze()
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
+from fogwatch.language import known_text
 from fogwatch.model import Article
 
 
@@ -44,7 +45,18 @@ def get_extractor(kind: str) -> Extractor:
     return getattr(import_module(module), name)
 
 
+def prepare_extractors() -> None:
+    """Load now what an extractor module would load at its first use mid-run (its optional
+    `prepare()`): before workers fork, and outside any timed batch."""
+    for target in EXTRACTORS.values():
+        prepare = getattr(import_module(target.partition(":")[0]), "prepare", None)
+        if prepare is not None:
+            prepare()
+
+
 def run_extractors(doc: Doc, article: Article, kinds: list[str] | None = None) -> Context:
+    """Every extractor (or those of `kinds`) on the Doc parsed from `article.text`."""
+    known_text(doc, article.text)
     ctx = Context(article)
     for kind in kinds or list(EXTRACTORS):
         ctx.facts[kind] = get_extractor(kind)(doc, ctx)
