@@ -546,9 +546,10 @@ def _anchor_source() -> str:
 @cache
 def _anchors() -> re.Pattern[str]:
     """The words that every time expression contains one of; the rules are tried only near them.
-    Matched case-sensitively on the lowercased text, where a lookahead skips what cannot start
-    one: a case-insensitive alternation tries every branch at every position (twice the time)."""
-    return re.compile(rf"(?=[\da-z])(?:{_anchor_source()})")
+    Matched case-sensitively on the lowercased text, where a lookahead skips every position that
+    is neither a digit nor the start of a word: a case-insensitive alternation tried every branch
+    at every position (three times the time)."""
+    return re.compile(rf"(?=\d|\b[a-z])(?:{_anchor_source()})")
 
 
 @cache
