@@ -42,7 +42,7 @@ from importlib.resources import files
 from typing import Any
 
 import yaml
-from spacy.attrs import IDX, LEMMA, LOWER, POS
+from spacy.attrs import IDX, LEMMA, LOWER
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 
@@ -116,7 +116,9 @@ _LEMMA_FIXES: dict[str, str] = {}
 def _lemma(token: Token) -> str:
     """The token's lowercase lemma, with the lemmatizer's known slips mended ("staged" → "stag")."""
     lemma = token.lemma_.lower()
-    return _LEMMA_FIXES.get(lemma, lemma) if token.pos_ == "VERB" else lemma
+    if lemma in _LEMMA_FIXES and token.pos_ == "VERB":  # few lemmas have a fix: look at the tag only then
+        return _LEMMA_FIXES[lemma]
+    return lemma
 
 
 def _words(values: Any) -> frozenset[str]:
@@ -175,6 +177,7 @@ class EventLexicon:
         self.deontic_ids = frozenset(get_string_id(w) for w in self.deontic_modals)
         self.intent_ids = frozenset(get_string_id(w) for w in self.intent_verbs | self.intent_adjectives |
                                     self.stative_passives)
+        self.candidate_ids = self.trigger_ids | self.future_ids | self.deontic_ids | self.intent_ids
 
     @staticmethod
     def _sense(type_name: str, options: dict[str, Any]) -> Sense:
@@ -244,8 +247,8 @@ class _Parse:
         self.tokens = columns(doc).tokens  # built once per Doc, shared with the other extractors
         self.text = text_of(doc)
         # Token attributes as plain lists, read once: a Token object costs more than its hash.
-        ids = doc.to_array([LEMMA, LOWER, POS, IDX]).T.tolist() if len(doc) else [[], [], [], []]
-        self.lemma_ids, self.lower_ids, self.pos_ids, self.starts = ids
+        ids = doc.to_array([LEMMA, LOWER, IDX]).T.tolist() if len(doc) else [[], [], []]
+        self.lemma_ids, self.lower_ids, self.starts = ids
         self.sents = sentences(doc)
         self.sent_starts: list[int] = doc.user_data["fogwatch_sent_starts"]
         facts = ctx.facts
@@ -259,14 +262,39 @@ class _Parse:
         self.times: list[TimeMention] = sorted(facts.get("times") or [], key=lambda x: x.start)
         self.figures: list[FigureMention] = sorted(facts.get("figures") or [], key=lambda x: x.start)
         self.claims: list[ClaimMention] = list(facts.get("claims") or [])
+        published = ctx.published
+        # events that ended before this day are historical
+        self.history_limit: date | None = None if published is None else published - timedelta(days=HISTORICAL_DAYS)
         self.starts_of: dict[int, list[int]] = {}
+        # Tokens whose lemma or lowercase form is in any id set `candidates` is asked about: one scan
+        # of the article instead of one per set.
+        lemmas, lowers, wanted = self.lemma_ids, self.lower_ids, lex.candidate_ids
+        self.hits = [i for i in range(len(lemmas)) if lemmas[i] in wanted or lowers[i] in wanted]
+        self._kids: dict[int, list[Token]] = {}
+        self._preps: dict[int, list[tuple[str, Token]]] = {}
+        self._subjects: dict[tuple[int, int], tuple[list[Token], bool]] = {}
+        self._nominal: dict[int, bool] = {}
 
-    def candidates(self, ids: frozenset[int], *, lower: bool = True) -> list[int]:
-        """Indices of tokens whose lemma (or lowercase form) is one of `ids`."""
+    def candidates(self, ids: frozenset[int]) -> list[int]:
+        """Indices of tokens whose lemma (or lowercase form) is one of `ids` (a subset of the
+        lexicon's `candidate_ids`)."""
         lemmas, lowers = self.lemma_ids, self.lower_ids
-        if lower:
-            return [i for i in range(len(lemmas)) if lemmas[i] in ids or lowers[i] in ids]
-        return [i for i in range(len(lemmas)) if lemmas[i] in ids]
+        return [i for i in self.hits if lemmas[i] in ids or lowers[i] in ids]
+
+    def kids(self, token: Token) -> list[Token]:
+        """`token.children`, built once: spaCy makes new Token objects on every walk."""
+        found = self._kids.get(token.i)
+        if found is None:
+            found = self._kids[token.i] = list(token.children)
+        return found
+
+    def preps(self, token: Token) -> list[tuple[str, Token]]:
+        """(preposition, its object) for every "prep" or "agent" child of `token`, in order."""
+        found = self._preps.get(token.i)
+        if found is None:
+            found = self._preps[token.i] = [(c.lower_, p) for c in self.kids(token) if c.dep_ in ("prep", "agent")
+                                            for p in self.kids(c) if p.dep_ == "pobj"]
+        return found
 
     def _token_range(self, start: int, end: int) -> range:
         first = max(0, bisect_right(self.starts, start) - 1)
@@ -275,8 +303,7 @@ class _Parse:
 
     def char_span(self, first: int, end: int) -> tuple[int, int]:
         """Characters of tokens [first, end)."""
-        last = self.tokens[end - 1]
-        return self.starts[first], last.idx + len(last.text)
+        return self.starts[first], self.starts[end - 1] + len(self.tokens[end - 1])
 
     def sentence_index(self, i: int) -> int:
         return bisect_right(self.sent_starts, i) - 1
@@ -298,10 +325,10 @@ class _Parse:
         if all(m.country is None for m in found):  # "hundreds of mercenaries", "activists from the Fatah Party"
             for child in head.rights:
                 if child.dep_ == "prep" and child.lower_ in ("of", "from"):
-                    for pobj in child.children:
+                    for pobj in self.kids(child):
                         if pobj.dep_ == "pobj":
                             found.extend(self.np_mentions(pobj, depth + 1))
-        for child in head.children:
+        for child in self.kids(head):
             if child.dep_ in ("conj", "appos") and child.i > head.i:
                 for m in self.np_mentions(child, depth + 1):
                     if m not in found:
@@ -369,7 +396,7 @@ class _Parse:
 
     def _subject_group(self, sent: Any, candidates: list[ActorMention]) -> list[ActorMention]:
         root = sent.root
-        for child in root.children:
+        for child in self.kids(root):
             if child.dep_ in ("nsubj", "nsubjpass"):
                 lo, hi = child.left_edge.idx, child.right_edge.idx + len(child.right_edge.text)
                 group = [m for m in candidates if lo <= m.start and m.end <= hi]
@@ -385,16 +412,24 @@ class _Parse:
 
     def subject_heads(self, verb: Token, depth: int = 0) -> tuple[list[Token], bool]:
         """The heads of a verb's subject, and whether they are its passive subject; a verb with no
-        subject of its own takes its controller's."""
-        subj = [c for c in verb.children if c.dep_ in _SUBJ]
+        subject of its own takes its controller's. Asked for the same verbs again and again (frames,
+        parties, ACLED context), so kept; callers must not change the list."""
+        key = (verb.i, depth)
+        found = self._subjects.get(key)
+        if found is None:
+            found = self._subjects[key] = self._subject_heads(verb, depth)
+        return found
+
+    def _subject_heads(self, verb: Token, depth: int) -> tuple[list[Token], bool]:
+        subj = [c for c in self.kids(verb) if c.dep_ in _SUBJ]
         if subj:
             return subj, False
-        passive = [c for c in verb.children if c.dep_ in ("nsubjpass", "csubjpass")]
+        passive = [c for c in self.kids(verb) if c.dep_ in ("nsubjpass", "csubjpass")]
         if passive:
             return passive, True
         # "after Azerbaijan launched …", misparsed as the object of "after"
-        marked = [p for c in verb.children if c.dep_ == "mark" and c.i < verb.i
-                  for p in c.children if p.dep_ == "pobj" and p.pos_ in ("PROPN", "NOUN", "PRON")]
+        marked = [p for c in self.kids(verb) if c.dep_ == "mark" and c.i < verb.i
+                  for p in self.kids(c) if p.dep_ == "pobj" and p.pos_ in ("PROPN", "NOUN", "PRON")]
         if marked:
             return marked, False
         if depth > 4 or verb.head.i == verb.i:
@@ -403,10 +438,10 @@ class _Parse:
         lex = self.lex
         if dep == "xcomp" or (dep == "ccomp" and _lemma(head) in lex.object_control):
             if _lemma(head) in lex.object_control:
-                objects = [c for c in head.children if c.dep_ in _OBJ]
+                objects = [c for c in self.kids(head) if c.dep_ in _OBJ]
                 if not objects:  # "called on X to …"
-                    objects = [p for c in head.children if c.dep_ == "prep" and c.lower_ in ("on", "upon")
-                               for p in c.children if p.dep_ == "pobj"]
+                    objects = [p for c in self.kids(head) if c.dep_ == "prep" and c.lower_ in ("on", "upon")
+                               for p in self.kids(c) if p.dep_ == "pobj"]
                 if objects:
                     return objects, False
             return self.subject_heads(head, depth + 1)
@@ -421,7 +456,7 @@ class _Parse:
                 root = head
                 while root.head.i != root.i:
                     root = root.head
-                if not any(c.dep_ in ("dobj", "obj") for c in verb.children) or root.pos_ in ("NOUN", "PROPN"):
+                if not any(c.dep_ in ("dobj", "obj") for c in self.kids(verb)) or root.pos_ in ("NOUN", "PROPN"):
                     return [root], False  # "Doctors from two American aid groups donated …"
             if verb.tag_ == "VBN" and dep == "acl" and not _active_participle(verb):
                 return [head], True  # "fighters sent to Azerbaijan": the noun is the one acted on
@@ -435,7 +470,7 @@ class _Parse:
         return [], False
 
     def objects(self, verb: Token) -> list[Token]:
-        found = [c for c in verb.children if c.dep_ in ("dobj", "obj", "attr", "oprd")]
+        found = [c for c in self.kids(verb) if c.dep_ in ("dobj", "obj", "attr", "oprd")]
         if verb.dep_ == "acl" and verb.tag_ == "VBN" and not _active_participle(verb):
             found.append(verb.head)
         return found
@@ -458,7 +493,7 @@ def extract_events(doc: Doc, ctx: Context) -> list[EventMention]:
     events: list[_Event] = []
     commitments: list[Token] = []
     for i in parse.candidates(lex.trigger_ids):
-        token = doc[i]
+        token = parse.tokens[i]
         key_lemma = _lemma(token)
         if token.ent_type_ in _SKIP_ENTS or _in_organisation(parse, token):
             continue
@@ -493,13 +528,21 @@ def _in_organisation(parse: _Parse, token: Token) -> bool:
 
 # -- triggers -------------------------------------------------------------------------------------
 
-def _is_nominal(token: Token) -> bool:
+def _is_nominal(parse: _Parse, token: Token) -> bool:
+    """Whether the token is used as a noun; asked about the same few tokens by every rule, so kept."""
+    found = parse._nominal.get(token.i)
+    if found is None:
+        found = parse._nominal[token.i] = _nominal(parse, token)
+    return found
+
+
+def _nominal(parse: _Parse, token: Token) -> bool:
     pos = token.pos_
     if pos in ("NOUN", "PROPN"):
         return True
     if pos == "VERB" and token.tag_ == "VBG":
         return token.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos") or \
-            any(c.dep_ == "det" for c in token.children)
+            any(c.dep_ == "det" for c in parse.kids(token))
     if pos == "ADJ":
         return token.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "attr")
     return False
@@ -508,7 +551,7 @@ def _is_nominal(token: Token) -> bool:
 def _trigger(parse: _Parse, token: Token) -> _Event | None:
     lex = parse.lex
     lemma, lower = _lemma(token), token.lower_
-    if _is_nominal(token):
+    if _is_nominal(parse, token):
         if token.dep_ in ("compound", "amod", "nmod") and token.head.i > token.i and (
                 _lemma(token.head) in lex.not_event_heads or parse.at[token.head.i]):
             return None  # "aid groups", "protest leaders", "attack helicopters": a kind of thing
@@ -532,9 +575,9 @@ def _trigger(parse: _Parse, token: Token) -> _Event | None:
             parse.tokens[token.i - 1].text == "-":
         return None  # "Turkish-backed", "U.S.-led": a modifier, not an act
     if token.tag_ in ("VBN", "JJ") and (token.dep_ in ("pobj", "dobj", "nsubj", "nsubjpass", "appos", "attr") or any(
-            c.dep_ in ("nummod", "det") for c in token.children)):
+            c.dep_ in ("nummod", "det") for c in parse.kids(token))):
         return None  # "more than 400 wounded", "the injured": people, not an act
-    if token.tag_ == "VBN" and any(c.dep_ == "mark" and c.lower_ == "with" for c in token.children):
+    if token.tag_ == "VBN" and any(c.dep_ == "mark" and c.lower_ == "with" for c in parse.kids(token)):
         return None  # "… killed, with more than 400 wounded": a count attached to another event
     frames = lex.verb_frames.get(lemma)
     if frames:
@@ -558,19 +601,19 @@ def _object_words(parse: _Parse, tokens: list[Token]) -> tuple[set[str], list[To
     words: set[str] = set()
     heads: list[Token] = []
     for token in tokens:
-        for t in (token, *[c for c in token.children if c.dep_ == "conj"]):
+        for t in (token, *[c for c in parse.kids(token) if c.dep_ == "conj"]):
             words |= _lemmas(t)
             heads.append(t)
-            for child in t.children:
+            for child in parse.kids(t):
                 if child.dep_ in ("compound", "amod") and child.i < t.i:
                     words |= _lemmas(child)
             if parse.at[t.i]:
                 words.add("actor")
                 if any(m.kind == "person" for m in parse.at[t.i]):
                     words.add("person")
-            for child in t.children:  # "two of the hostages", "part of a stronghold"
+            for child in parse.kids(t):  # "two of the hostages", "part of a stronghold"
                 if child.dep_ == "prep" and child.lower_ == "of":
-                    for pobj in child.children:
+                    for pobj in parse.kids(child):
                         if pobj.dep_ == "pobj":
                             words |= _lemmas(pobj)
     return words, heads
@@ -581,16 +624,16 @@ def _opens_date(prep: Token) -> bool:
 
 
 def _match_verb(parse: _Parse, verb: Token, frames: list[Frame]) -> tuple[Frame, int] | None:
-    particles = {c.lower_: c for c in verb.children if c.dep_ in _PARTICLE_DEPS}
-    for child in verb.children:  # "ordered him to appear": an infinitive complement counts as "to"
+    particles = {c.lower_: c for c in parse.kids(verb) if c.dep_ in _PARTICLE_DEPS}
+    for child in parse.kids(verb):  # "ordered him to appear": an infinitive complement counts as "to"
         if child.dep_ in ("xcomp", "ccomp", "advcl") and "to" not in particles:
-            to = next((c for c in child.children if c.dep_ == "aux" and c.lower_ == "to"), None)
+            to = next((c for c in parse.kids(child) if c.dep_ == "aux" and c.lower_ == "to"), None)
             if to is not None:
                 particles["to"] = to
-    objects = parse.objects(verb) + [c for c in verb.children if c.dep_ in ("nsubjpass", "dative")]
+    objects = parse.objects(verb) + [c for c in parse.kids(verb) if c.dep_ in ("nsubjpass", "dative")]
     object_words, _ = _object_words(parse, objects)
     subject_words: set[str] | None = None
-    adverbs = {c.lower_ for c in verb.children if c.dep_ == "advmod"}
+    adverbs = {c.lower_ for c in parse.kids(verb) if c.dep_ == "advmod"}
     for frame in frames:
         last = verb.i
         if frame.particle is not None:
@@ -607,8 +650,8 @@ def _match_verb(parse: _Parse, verb: Token, frames: list[Frame]) -> tuple[Frame,
         if frame.object is not None:
             words = object_words
             if frame.particle is not None:  # "set fire to", "call off the strike": the particle's object too
-                extra = [p for c in verb.children if c.dep_ == "prep" and c.lower_ in frame.particle
-                         for p in c.children if p.dep_ == "pobj"]
+                extra = [p for c in parse.kids(verb) if c.dep_ == "prep" and c.lower_ in frame.particle
+                         for p in parse.kids(c) if p.dep_ == "pobj"]
                 words = words | _object_words(parse, extra)[0]
             if not (frame.object & words):
                 continue
@@ -622,7 +665,7 @@ def _match_verb(parse: _Parse, verb: Token, frames: list[Frame]) -> tuple[Frame,
                 subject_words = set()
                 for h in heads:
                     subject_words |= _lemmas(h)
-                    if any(c.dep_ == "conj" for c in h.children) or len(parse.resolve([h])) > 1:
+                    if any(c.dep_ == "conj" for c in parse.kids(h)) or len(parse.resolve([h])) > 1:
                         subject_words.add("conj")
             if not (frame.subject & subject_words):
                 continue
@@ -682,7 +725,7 @@ def _phrase_head(noun: Token) -> Token:
 
 def _match_noun(parse: _Parse, noun: Token, frames: list[Frame]) -> tuple[Frame, int] | None:
     modifiers, positions = _modifier_words(parse, noun)
-    preps = {c.lower_: c for c in noun.children if c.dep_ == "prep"}
+    preps = {c.lower_: c for c in parse.kids(noun) if c.dep_ == "prep"}
     governor = _governor(noun)
     governor_lemma = _lemma(governor) if governor is not None else None
     for frame in frames:
@@ -699,11 +742,11 @@ def _match_noun(parse: _Parse, noun: Token, frames: list[Frame]) -> tuple[Frame,
             continue
         if frame.particle is not None and not (frame.particle & set(preps)):
             light = _light_governor(parse, noun)
-            if light is None or not frame.particle & {c.lower_ for c in light.children if c.dep_ == "prep"}:
+            if light is None or not frame.particle & {c.lower_ for c in parse.kids(light) if c.dep_ == "prep"}:
                 continue
         if frame.object is not None:
-            pobjs = [p for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"
-                     for p in c.children if p.dep_ == "pobj"]
+            pobjs = [p for c in parse.kids(noun) if c.dep_ == "prep" and c.lower_ == "of"
+                     for p in parse.kids(c) if p.dep_ == "pobj"]
             if not (frame.object & _object_words(parse, pobjs)[0]):
                 continue
         return frame, first
@@ -718,12 +761,12 @@ def _add(found: list[ActorMention], mentions: list[ActorMention]) -> None:
             found.append(m)
 
 
-def _pobjs(token: Token, preps: frozenset[str] | set[str]) -> list[tuple[str, Token]]:
-    return [(c.lower_, p) for c in token.children if c.dep_ in ("prep", "agent") and c.lower_ in preps
-            for p in c.children if p.dep_ == "pobj"]
+def _pobjs(parse: _Parse, token: Token, preps: frozenset[str] | set[str]) -> list[tuple[str, Token]]:
+    return [(prep, p) for prep, p in parse.preps(token) if prep in preps]
 
 
 _VERB_TARGET_PREPS = frozenset({"against", "on", "upon", "at", "with", "to", "into", "toward", "towards"})
+_VERB_PARTY_PREPS = _VERB_TARGET_PREPS | {"between", "among"}
 # Prepositions through which a governor reaches a noun event ("called for a ceasefire", "insisted on
 # surrender", "agreed to a truce", "the threat of an attack").
 _GOVERNED_PREPS = frozenset({"for", "on", "upon", "to", "toward", "towards", "of", "against", "into"})
@@ -732,7 +775,7 @@ _NOUN_PREPS = frozenset({"by", "from", "between", "among", "against", "on", "upo
 
 
 def _arguments(parse: _Parse, event: _Event, by_token: dict[int, _Event]) -> None:
-    if _is_nominal(event.token):
+    if _is_nominal(parse, event.token):
         _noun_arguments(parse, event)
     else:
         _verb_arguments(parse, event, event.token)
@@ -746,10 +789,10 @@ def _verb_arguments(parse: _Parse, event: _Event, verb: Token) -> None:
     heads, passive = parse.subject_heads(verb)
     subjects = parse.resolve(heads)
     mover = event.type in lex.mover_types
-    if passive and _lemma(verb) in lex.stative_passives and not _pobjs(verb, {"by"}):
+    if passive and _lemma(verb) in lex.stative_passives and not _pobjs(parse, verb, {"by"}):
         passive = False  # "Israel is opposed to French mediation"
     if passive:
-        agents = [p for _, p in _pobjs(verb, {"by"})]
+        agents = [p for _, p in _pobjs(parse, verb, {"by"})]
         _add(event.actors, parse.resolve(agents))
         if mover and not agents:
             _add(event.actors, subjects)
@@ -758,7 +801,7 @@ def _verb_arguments(parse: _Parse, event: _Event, verb: Token) -> None:
             event.target_heads.extend(heads)
     else:
         _add(event.actors, subjects)
-    objects = [c for c in verb.children if c.dep_ in ("dobj", "obj", "dative", "iobj")]
+    objects = [c for c in parse.kids(verb) if c.dep_ in ("dobj", "obj", "dative", "iobj")]
     resolved = parse.resolve(objects)
     if mover and resolved and all(m.sector in ("MIL", "REB", None) for m in resolved):
         _add(event.actors, resolved)
@@ -767,7 +810,7 @@ def _verb_arguments(parse: _Parse, event: _Event, verb: Token) -> None:
         event.target_heads.extend(objects)
         if event.sense.symmetric:
             _add(event.actors, resolved)
-    for prep, pobj in _pobjs(verb, _VERB_TARGET_PREPS | {"between", "among"}):
+    for prep, pobj in _pobjs(parse, verb, _VERB_PARTY_PREPS):
         mentions = parse.resolve([pobj])
         if prep in ("between", "among"):
             # the parties of a fight or a deal; those a mediator stands between
@@ -797,10 +840,11 @@ def _noun_arguments(parse: _Parse, event: _Event) -> None:
         for m in parse.at[i]:
             _add(event.actors, parse._resolve_possessive(m))
     for token in {noun, head}:
-        for child in token.children:
+        for child in parse.kids(token):
             if child.dep_ == "poss" and child.i < token.i:
                 _add(event.actors, parse.np_mentions(child))
-    for prep, pobj in _pobjs(noun, _NOUN_PREPS) + (_pobjs(head, _NOUN_PREPS) if head is not noun else []):
+    for prep, pobj in _pobjs(parse, noun, _NOUN_PREPS) + (
+            _pobjs(parse, head, _NOUN_PREPS) if head is not noun else []):
         mentions = parse.resolve([pobj])
         if prep in ("between", "among") and third_party:
             _add(event.targets, mentions)  # "mediation between Syria and the PLO"
@@ -829,7 +873,7 @@ def _noun_arguments(parse: _Parse, event: _Event) -> None:
         heads, passive = parse.subject_heads(governor)
         if not passive or _lemma(governor) in lex.participation_verbs:
             _add(event.actors, parse.resolve(heads))
-        for prep, pobj in _pobjs(governor, {"against", "on", "between", "with", "by"}):
+        for prep, pobj in _pobjs(parse, governor, {"against", "on", "between", "with", "by"}):
             mentions = [m for m in parse.resolve([pobj]) if m not in event.actors and m not in event.targets]
             if prep in ("between", "by") and not (third_party and prep == "between"):
                 event.actors.extend(mentions)
@@ -837,11 +881,11 @@ def _noun_arguments(parse: _Parse, event: _Event) -> None:
                 event.targets.extend(mentions)
         event.context = _verb_clause(parse, governor)
     elif governor is not None:
-        for _, pobj in _pobjs(governor, {"by"}):
+        for _, pobj in _pobjs(parse, governor, {"by"}):
             _add(event.actors, parse.resolve([pobj]))
         event.context = _verb_clause(parse, governor)
     elif verb is not None and anchor.dep_ in ("nsubj", "nsubjpass") and _lemma(verb) in lex.occurrence_verbs:
-        for _, pobj in _pobjs(verb, {"between", "among"}):
+        for _, pobj in _pobjs(parse, verb, {"between", "among"}):
             _add(event.actors, parse.resolve([pobj]))
         event.context = _verb_clause(parse, verb)
     elif verb is not None and anchor.dep_ == "attr" and verb.lemma_ == "be" and not event.actors:
@@ -904,8 +948,8 @@ def _own(parse: _Parse, token: Token) -> tuple[bool, bool, bool]:
     """(negated, hypothetical, conditional) from the token's own dependents."""
     lex = parse.lex
     negated = hypothetical = conditional = False
-    nominal = _is_nominal(token)
-    for child in token.children:
+    nominal = _is_nominal(parse, token)
+    for child in parse.kids(token):
         dep, lower = child.dep_, child.lower_
         if dep == "neg":
             negated = True
@@ -914,7 +958,7 @@ def _own(parse: _Parse, token: Token) -> tuple[bool, bool, bool]:
         elif dep == "mark":
             if lower in lex.conditional_marks:
                 hypothetical = conditional = True
-            elif lower == "than" and any(c.lower_ in lex.negating_words for c in token.children):
+            elif lower == "than" and any(c.lower_ in lex.negating_words for c in parse.kids(token)):
                 negated = True
         elif dep == "advmod":
             if lower in lex.hypothetical_adverbs:
@@ -929,7 +973,7 @@ def _own(parse: _Parse, token: Token) -> tuple[bool, bool, bool]:
             hypothetical = True
         elif dep in ("nsubj", "nsubjpass") and not nominal:
             if lower in lex.negative_determiners or any(
-                    c.dep_ == "det" and c.lower_ in lex.negative_determiners for c in child.children):
+                    c.dep_ == "det" and c.lower_ in lex.negative_determiners for c in parse.kids(child)):
                 negated = True
     return negated, hypothetical, conditional
 
@@ -961,7 +1005,7 @@ def _flags(parse: _Parse, start: Token) -> tuple[bool, bool, bool]:
             break
         lemma = _lemma(head)
         sense = _sense_of(parse, head)
-        nominal = _is_nominal(token)
+        nominal = _is_nominal(parse, token)
         if dep in ("xcomp", "ccomp", "csubj"):
             if dep == "ccomp" and lemma in lex.speech_verbs and lemma not in lex.negating_governors:
                 break
@@ -969,8 +1013,8 @@ def _flags(parse: _Parse, start: Token) -> tuple[bool, bool, bool]:
             negated |= neg
             hypothetical |= hyp
         elif dep == "advcl":
-            marks = {c.lower_ for c in token.children if c.dep_ == "mark"}
-            purpose = not marks and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+            marks = {c.lower_ for c in parse.kids(token) if c.dep_ == "mark"}
+            purpose = not marks and any(c.dep_ == "aux" and c.lower_ == "to" for c in parse.kids(token))
             if purpose:
                 hypothetical = True
                 break
@@ -980,12 +1024,12 @@ def _flags(parse: _Parse, start: Token) -> tuple[bool, bool, bool]:
             elif not (not marks and token.tag_ in ("VBG", "VBN")):
                 break
         elif dep == "conj":
-            if any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children) and not nominal:
+            if any(c.dep_ in ("nsubj", "nsubjpass") for c in parse.kids(token)) and not nominal:
                 break
-            if any(c.dep_ in ("aux", "auxpass") for c in token.children) and not nominal:
+            if any(c.dep_ in ("aux", "auxpass") for c in parse.kids(token)) and not nominal:
                 break
         elif dep == "acl":
-            if any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children) and token.tag_ == "VB":
+            if any(c.dep_ == "aux" and c.lower_ == "to" for c in parse.kids(token)) and token.tag_ == "VB":
                 if lemma not in lex.realised_governors and lemma not in ("attempt", "effort"):
                     hypothetical = True
                 if lemma in ("attempt",):
@@ -1003,7 +1047,7 @@ def _flags(parse: _Parse, start: Token) -> tuple[bool, bool, bool]:
             above = prep.head
             neg, hyp = _governs(lex, above, _sense_of(parse, above))
             if not (neg or hyp):
-                if _lemma(above) in lex.light_verbs and not _is_nominal(above):
+                if _lemma(above) in lex.light_verbs and not _is_nominal(parse, above):
                     token = above  # "enter into a ceasefire": the support verb's modality
                     n2, h2, c2 = _own(parse, above)
                     negated |= n2
@@ -1033,7 +1077,7 @@ def _flags(parse: _Parse, start: Token) -> tuple[bool, bool, bool]:
         else:
             break
         n2, h2, c2 = _own(parse, head)
-        if dep == "conj" and n2 and not any(c.lower_ in ("or", "nor") for c in head.children if c.dep_ == "cc"):
+        if dep == "conj" and n2 and not any(c.lower_ in ("or", "nor") for c in parse.kids(head) if c.dep_ == "cc"):
             n2 = False  # "did not attack but withdrew"
         negated |= n2
         hypothetical |= h2
@@ -1065,7 +1109,7 @@ def _merge(parse: _Parse, events: list[_Event], by_token: dict[int, _Event]) -> 
     the verb keeps it, taking the noun's mode, ACLED key and parties."""
     for event in events:
         noun = event.token
-        if not _is_nominal(noun):
+        if not _is_nominal(parse, noun):
             continue
         anchor = noun
         while anchor.dep_ == "conj" and anchor.head.i != anchor.i:
@@ -1080,7 +1124,7 @@ def _merge(parse: _Parse, events: list[_Event], by_token: dict[int, _Event]) -> 
         elif anchor.dep_ not in ("nsubj", "dobj", "obj", "nsubjpass"):
             continue
         verb = by_token.get(head.i)
-        if verb is None or verb is event or verb.type != event.type or _is_nominal(verb.token):
+        if verb is None or verb is event or verb.type != event.type or _is_nominal(parse, verb.token):
             continue
         if event.negated != verb.negated:
             continue
@@ -1097,7 +1141,7 @@ def _merge(parse: _Parse, events: list[_Event], by_token: dict[int, _Event]) -> 
     for event in events:
         token = event.token
         if event.merged or event.type != "ASSAULT" or token.dep_ != "advcl" or token.tag_ != "VBG" or \
-                any(c.dep_ in ("nsubj", "mark") for c in token.children):
+                any(c.dep_ in ("nsubj", "mark") for c in parse.kids(token)):
             continue
         head = by_token.get(token.head.i)
         if head is None or head.merged or head.type != "ASSAULT" or head.negated != event.negated:
@@ -1118,14 +1162,14 @@ def _complement_event(parse: _Parse, token: Token, by_token: dict[int, _Event], 
     if depth > 2:
         return None
     ranked: list[tuple[int, Token, bool]] = []
-    for child in token.children:
+    for child in parse.kids(token):
         dep = child.dep_
         if dep in ("xcomp", "ccomp") or _infinitive_advcl(child):
             ranked.append((0, child, True))
         elif dep in ("dobj", "obj", "acomp"):
             ranked.append((1, child, dep == "acomp"))
         elif dep == "prep" and child.lower_ in ("to", "on", "upon", "for"):
-            for p in child.children:
+            for p in parse.kids(child):
                 if p.dep_ in ("pobj", "pcomp"):
                     ranked.append((2, p, True))
     if any(r[0] == 1 and r[1].dep_ in ("dobj", "obj") for r in ranked) and _lemma(token) in \
@@ -1176,10 +1220,11 @@ def _complement_negated(token: Token) -> bool:
 def _commitment(parse: _Parse, verb: Token, by_token: dict[int, _Event]) -> _Event | None:
     lex = parse.lex
     lemma = _lemma(verb)
-    has_complement = any(c.dep_ in ("xcomp", "ccomp") or _infinitive_advcl(c) for c in verb.children)
-    if lemma == "commit" and not (has_complement or any(c.dep_ == "prep" and c.lower_ == "to" for c in verb.children)):
+    has_complement = any(c.dep_ in ("xcomp", "ccomp") or _infinitive_advcl(c) for c in parse.kids(verb))
+    if lemma == "commit" and not (has_complement or
+                                  any(c.dep_ == "prep" and c.lower_ == "to" for c in parse.kids(verb))):
         return None
-    if not has_complement and not any(c.dep_ in ("dobj", "obj", "dative") for c in verb.children):
+    if not has_complement and not any(c.dep_ in ("dobj", "obj", "dative") for c in parse.kids(verb)):
         return None
     inner = _complement_event(parse, verb, by_token)
     kind = _classify(lex, lex.commitments, inner, _complement_negated(verb), False)
@@ -1204,7 +1249,7 @@ def _reported(parse: _Parse, verb: Token) -> bool:
                 return True
         else:
             break
-    if any(c.dep_ in ("ccomp", "parataxis") and _lemma(c) in parse.lex.speech_verbs for c in verb.children):
+    if any(c.dep_ in ("ccomp", "parataxis") and _lemma(c) in parse.lex.speech_verbs for c in parse.kids(verb)):
         return True
     idx = verb.idx
     return any(c.start <= idx < c.end and c.source.kind != "outlet" for c in parse.claims)
@@ -1215,24 +1260,23 @@ def _intentions(parse: _Parse, by_token: dict[int, _Event], done: set[int]) -> l
     impose …": a stated intention of an actor is an event, typed by what it announces."""
     lex = parse.lex
     found: list[_Event] = []
-    doc = parse.doc
-    heads = {doc[i].head.i for i in parse.candidates(lex.future_ids)} | set(parse.candidates(lex.intent_ids))
+    heads = {parse.tokens[i].head.i for i in parse.candidates(lex.future_ids)} | set(parse.candidates(lex.intent_ids))
     for index in sorted(heads):
-        token = doc[index]
+        token = parse.tokens[index]
         pos = token.pos_
         lemma = _lemma(token)
-        if pos == "VERB" and lemma in lex.intent_verbs and any(c.dep_ == "xcomp" for c in token.children):
+        if pos == "VERB" and lemma in lex.intent_verbs and any(c.dep_ == "xcomp" for c in parse.kids(token)):
             marker, verb, first = token, token, token.i
         elif lemma in lex.intent_adjectives | lex.stative_passives and pos in ("ADJ", "VERB") and \
                 token.dep_ in ("acomp", "ROOT", "ccomp", "conj") and \
                 any(c.dep_ == "xcomp" or c.dep_ == "prep" and c.lower_ == "to" and
-                    any(p.dep_ == "pcomp" for p in c.children) for c in token.children):
+                    any(p.dep_ == "pcomp" for p in parse.kids(c)) for c in parse.kids(token)):
             marker, verb, first = token, token, token.i
         elif pos in ("VERB", "AUX") and lemma not in lex.not_intentions and lemma not in lex.speech_verbs:
-            aux = next((c for c in token.children if c.dep_ == "aux" and c.lower_ in lex.future_modals), None)
-            if aux is None or any(c.dep_ == "aux" and c.lower_ == "have" and c.i > aux.i for c in token.children):
+            aux = next((c for c in parse.kids(token) if c.dep_ == "aux" and c.lower_ in lex.future_modals), None)
+            if aux is None or any(c.dep_ == "aux" and c.lower_ == "have" and c.i > aux.i for c in parse.kids(token)):
                 continue  # "would have attacked": what did not happen
-            if any(c.dep_ == "aux" and c.lower_ in ("may", "might", "could", "can") for c in token.children):
+            if any(c.dep_ == "aux" and c.lower_ in ("may", "might", "could", "can") for c in parse.kids(token)):
                 continue
             if aux.lower_ == "would" and not _reported(parse, token):
                 continue
@@ -1240,17 +1284,17 @@ def _intentions(parse: _Parse, by_token: dict[int, _Event], done: set[int]) -> l
         else:
             continue
         if token.i in done or any(c.dep_ == "advmod" and c.lower_ in lex.hypothetical_adverbs
-                                  for c in token.children):
+                                  for c in parse.kids(token)):
             continue
-        if any(c.dep_ == "mark" and c.lower_ in lex.conditional_marks for c in token.children):
+        if any(c.dep_ == "mark" and c.lower_ in lex.conditional_marks for c in parse.kids(token)):
             continue
         own = by_token.get(verb.i)
         inner = own if own is not None and marker is not verb else _complement_event(parse, verb, by_token)
         if marker is verb and token.pos_ in ("ADJ", "VERB") and lemma in lex.intent_adjectives | lex.stative_passives:
             inner = _complement_event(parse, verb, by_token)
-        negated = any(c.dep_ == "neg" for c in verb.children) or (marker is verb and _complement_negated(verb))
-        conditional = any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless" for m in c.children)
-                          for c in verb.children)
+        negated = any(c.dep_ == "neg" for c in parse.kids(verb)) or (marker is verb and _complement_negated(verb))
+        conditional = any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless" for m in parse.kids(c))
+                          for c in parse.kids(verb))
         kind = _classify(lex, lex.intentions, inner, negated, conditional)
         if own is not None and own.type == kind:
             continue
@@ -1271,18 +1315,17 @@ def _requests(parse: _Parse, by_token: dict[int, _Event]) -> list[_Event]:
     """"X said (that) Y must …": X asks something of Y."""
     lex = parse.lex
     found: list[_Event] = []
-    doc = parse.doc
-    for index in sorted({doc[i].head.i for i in parse.candidates(lex.deontic_ids)}):
-        token = doc[index]
+    for index in sorted({parse.tokens[i].head.i for i in parse.candidates(lex.deontic_ids)}):
+        token = parse.tokens[index]
         if token.pos_ not in ("VERB", "AUX"):
             continue
-        aux = next((c for c in token.children if c.dep_ == "aux" and c.lower_ in lex.deontic_modals), None)
+        aux = next((c for c in parse.kids(token) if c.dep_ == "aux" and c.lower_ in lex.deontic_modals), None)
         if aux is None or token.dep_ not in ("ccomp", "conj", "acl"):
             continue
         governor = token.head
         while governor.dep_ == "conj" and token.dep_ == "conj" and governor.head.i != governor.i:
             governor = governor.head
-        if _is_nominal(governor):  # "a stern reminder that it must …"
+        if _is_nominal(parse, governor):  # "a stern reminder that it must …"
             governor = _governor(governor) or governor
         own = by_token.get(governor.i)
         if own is not None and own.type in ("REQUEST", "THREATEN"):
@@ -1313,7 +1356,7 @@ def _verb_clause(parse: _Parse, verb: Token) -> tuple[int, int]:
     verbs, and a reporting verb's clause hung below it."""
     lex = parse.lex
     cut: list[tuple[int, int]] = []
-    for child in verb.children:
+    for child in parse.kids(verb):
         dep = child.dep_
         if dep in _CUT_DEPS or (dep == "conj" and child.pos_ in ("VERB", "AUX")) or \
                 (dep == "ccomp" and _lemma(child) in lex.speech_verbs):
@@ -1321,10 +1364,13 @@ def _verb_clause(parse: _Parse, verb: Token) -> tuple[int, int]:
     start, end = verb.left_edge.i, verb.right_edge.i
     if verb.dep_ == "acl" and verb.head.i < verb.i:  # "at least 22 people killed in air strikes"
         start = min(start, verb.head.left_edge.i)
-    kept = [i for i in range(start, end + 1) if not any(a <= i <= b for a, b in cut)]
-    if not kept:
+    first, last = start, end  # the first and last tokens of the subtree outside the cut parts
+    while first <= end and any(a <= first <= b for a, b in cut):
+        first += 1
+    if first > end:
         return verb.i, verb.i + 1
-    first, last = kept[0], kept[-1]
+    while any(a <= last <= b for a, b in cut):
+        last -= 1
     if last - first >= MAX_CLAUSE_TOKENS:
         first, last = max(first, verb.i - MAX_CLAUSE_TOKENS // 2), min(last, verb.i + MAX_CLAUSE_TOKENS // 2)
     return _trim(parse, first, last + 1)
@@ -1356,7 +1402,7 @@ def _trim(parse: _Parse, start: int, end: int) -> tuple[int, int]:
 
 def _clause(parse: _Parse, event: _Event) -> tuple[int, int]:
     token = event.token
-    if _is_nominal(token) and not event.derived:
+    if _is_nominal(parse, token) and not event.derived:
         governor = _light_governor(parse, token)
         if governor is not None:
             span = _verb_clause(parse, governor)
@@ -1394,8 +1440,8 @@ def _anchors(parse: _Parse, event: _Event) -> set[int]:
         return event.anchors
     token = event.token
     found = {token.i, *event.parts}
-    governor = _light_governor(parse, token) if _is_nominal(token) else None
-    if governor is None and _is_nominal(token):
+    governor = _light_governor(parse, token) if _is_nominal(parse, token) else None
+    if governor is None and _is_nominal(parse, token):
         anchor = token
         while anchor.dep_ == "conj" and anchor.head.i != anchor.i:
             anchor = anchor.head
@@ -1405,7 +1451,7 @@ def _anchors(parse: _Parse, event: _Event) -> set[int]:
         found.add(governor.i)
         token = governor
     for _ in range(2):
-        if token.dep_ in ("xcomp", "ccomp", "conj") and token.head.i != token.i and not _is_nominal(token):
+        if token.dep_ in ("xcomp", "ccomp", "conj") and token.head.i != token.i and not _is_nominal(parse, token):
             token = token.head
             found.add(token.i)
     event.anchors = found
@@ -1460,7 +1506,7 @@ def _place(parse: _Parse, event: _Event) -> PlaceMention | None:
     if not candidates and event.type in ("ASSAULT", "COERCE", "MOBILIZE", "RETREAT", "PROTEST"):
         # what was shelled, besieged, taken or left: "shelled the city of Omdurman", "entered Idlib"
         for i in anchors:
-            for child in parse.doc[i].children:
+            for child in parse.kids(parse.tokens[i]):
                 if child.dep_ in ("dobj", "obj", "nsubjpass"):
                     span = (child.left_edge.i, child.right_edge.i + 1)
                     candidates.extend(p for p in _within(parse, parse.places, span) if usable(p))
@@ -1480,7 +1526,7 @@ def _time(parse: _Parse, event: _Event) -> TimeMention | None:
     sentence = parse.sents[parse.sentence_index(event.token.i)]
     candidates = [t for t in _within(parse, parse.times, (sentence.start, sentence.end))
                   if _attached(parse, t.start, anchors, _TIME_PREPS) or
-                  parse.doc[_token_at(parse, t.start)].head.i in anchors]
+                  parse.tokens[_token_at(parse, t.start)].head.i in anchors]
     return min(candidates, key=lambda t: abs(t.start - anchor)) if candidates else None
 
 
@@ -1494,10 +1540,9 @@ def _claim(parse: _Parse, start: int) -> ClaimMention | None:
 def _historical(parse: _Parse, event: _Event, time: TimeMention | None) -> bool:
     """Whether the event ended more than HISTORICAL_DAYS before the article was published: by its
     time, else by a year its clause hangs on ("… installed a contingent in 2020")."""
-    published = parse.ctx.published
-    if published is None:
+    limit = parse.history_limit
+    if limit is None:
         return False
-    limit = published - timedelta(days=HISTORICAL_DAYS)
     if time is not None:
         return time.end_date is not None and time.end_date < limit  # "since 2020" is still going on
     lo, hi = parse.char_span(*event.clause)
@@ -1518,15 +1563,15 @@ def _mode(parse: _Parse, event: _Event) -> str | None:
         return own
     weapons = parse.lex.weapons
     token = event.token
-    near: list[Token] = [c for c in token.children if c.dep_ in ("compound", "amod", "nsubj", "nsubjpass", "dobj")]
-    for prep, pobj in _pobjs(token, {"by", "with", "in", "using", "from"}):
+    near: list[Token] = [c for c in parse.kids(token) if c.dep_ in ("compound", "amod", "nsubj", "nsubjpass", "dobj")]
+    for prep, pobj in _pobjs(parse, token, {"by", "with", "in", "using", "from"}):
         near.append(pobj)
     if token.dep_ == "pobj":
         near.append(token.head.head)
     words: list[Token] = []
     for t in near:
         words.append(t)
-        words.extend(c for c in t.children if c.dep_ in ("compound", "amod", "nmod"))
+        words.extend(c for c in parse.kids(t) if c.dep_ in ("compound", "amod", "nmod"))
     found: set[str] = set()
     for t in words:
         for key in (t.lower_, _lemma(t)):
@@ -1567,8 +1612,8 @@ def _acled(parse: _Parse, event: _Event, mode: str | None) -> tuple[str | None, 
 
 
 def _hazard(parse: _Parse, event: _Event) -> bool:
-    heads, _ = parse.subject_heads(event.token) if not _is_nominal(event.token) else ([], False)
-    agents = [p for _, p in _pobjs(event.token, {"by", "in"})]
+    heads, _ = parse.subject_heads(event.token) if not _is_nominal(parse, event.token) else ([], False)
+    agents = [p for _, p in _pobjs(parse, event.token, {"by", "in"})]
     return any(_lemma(t) in parse.lex.hazards or t.lower_ in parse.lex.hazards for t in heads + agents)
 
 
@@ -1585,7 +1630,8 @@ def _context(parse: _Parse, event: _Event, table: dict[str, Any]) -> str:
                 return "civilians"
     if "rioters" in table or "mob" in table:
         words = {w.lower().strip(".,") for m in event.actors for w in m.text.split()}
-        words |= {_lemma(t) for t in parse.subject_heads(event.token)[0]} if not _is_nominal(event.token) else set()
+        if not _is_nominal(parse, event.token):
+            words |= {_lemma(t) for t in parse.subject_heads(event.token)[0]}
         if "mob" in table and words & {"mob", "mobs", "vigilante", "vigilantes", "lynch"}:
             return "mob"
         if "rioters" in table and words & lex.rioter_words:
