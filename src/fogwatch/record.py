@@ -3,6 +3,9 @@ article. Fields are only ever added, never renamed or removed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 from fogwatch.extract import Context
@@ -52,9 +55,16 @@ def _figure(m: FigureMention) -> dict[str, Any]:
 
 
 def _claim(m: ClaimMention) -> dict[str, Any]:
+    return {**_claims_as_dict()(m), "responds_to": None}
+
+
+@lru_cache(maxsize=1)
+def _claims_as_dict() -> Callable[[ClaimMention], dict[str, Any]]:
+    """`claims.as_dict`, imported on first use (the claims module imports this package's
+    neighbours) and then kept, rather than re-imported for every claim."""
     from fogwatch.extract.claims import as_dict
 
-    return {**as_dict(m), "responds_to": None}
+    return as_dict
 
 
 def _event(m: EventMention) -> dict[str, Any]:
@@ -71,6 +81,22 @@ _SERIALISERS = {"actors": _actor, "places": _place, "times": _time, "figures": _
                 "events": _event}
 
 
+_REFERENCES = ("claim", "responds_to", "place", "time")  # one fact each
+_REFERENCE_LISTS = ("actors", "targets", "figures")  # lists of facts
+_BY_SPAN = attrgetter("start", "end")
+
+
+@lru_cache(maxsize=64)
+def _links_of(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The reference fields a fact class has. `getattr(fact, name, None)` on a field the class
+    lacks raises and catches an AttributeError each time, the largest cost of the record. Objects
+    with a __dict__ may carry fields their class does not declare: for them, every name."""
+    if cls.__dictoffset__:
+        return _REFERENCES, _REFERENCE_LISTS
+    return (tuple(name for name in _REFERENCES if hasattr(cls, name)),
+            tuple(name for name in _REFERENCE_LISTS if hasattr(cls, name)))
+
+
 def build_record(ctx: Context) -> dict[str, Any]:
     """The record of one article from what the extractors found; ids are unique per record.
     Facts refer to each other as objects (a figure's claim); here those become ids."""
@@ -78,20 +104,22 @@ def build_record(ctx: Context) -> dict[str, Any]:
     ids: dict[int, str] = {}
     ordered: dict[str, list[Any]] = {}
     for kind in RECORD_LISTS:
-        facts = sorted(ctx.facts.get(kind, []), key=lambda f: (f.start, f.end))
+        facts = sorted(ctx.facts.get(kind, []), key=_BY_SPAN)
         ordered[kind] = facts
+        prefix = _PREFIX[kind]
         for number, fact in enumerate(facts, start=1):
-            ids[id(fact)] = f"{_PREFIX[kind]}{number}"
+            ids[id(fact)] = f"{prefix}{number}"
     for kind, facts in ordered.items():
         serialise = _SERIALISERS[kind]
         items = []
         for fact in facts:
             item = {"id": ids[id(fact)], **serialise(fact)}
-            for field_name in ("claim", "responds_to", "place", "time"):
+            references, lists = _links_of(type(fact))
+            for field_name in references:
                 target = getattr(fact, field_name, None)
                 if target is not None:
                     item[field_name] = ids.get(id(target))
-            for field_name in ("actors", "targets", "figures"):
+            for field_name in lists:
                 targets = getattr(fact, field_name, None)
                 if isinstance(targets, list):
                     item[field_name] = [ids[id(t)] for t in targets if id(t) in ids]

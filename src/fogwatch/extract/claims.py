@@ -22,6 +22,8 @@ whose content holds it. Vocabulary lives in data/claims.yaml; this module holds 
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib.resources import files
@@ -31,7 +33,7 @@ import yaml
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from fogwatch.extract import Context
-from fogwatch.language import columns, sentence_of, span_text, text_of
+from fogwatch.language import Columns, columns, sentence_of, span_text, text_of
 from fogwatch.language import sentences as all_sentences
 from fogwatch.model import ActorMention, ClaimMention, FigureMention, Source, Span
 
@@ -130,9 +132,8 @@ def extract_claims(doc: Doc, ctx: Context) -> list[ClaimMention]:
     for index, sent in enumerate(sentences):
         if inside and _new_paragraph(doc, sent) and span_text(sent).lstrip()[:1] not in _OPEN_QUOTES:
             inside, quote_source = False, None  # a paragraph that does not reopen the quotation ends it
-        found = _attributions(sent, lex, inside, actor_tokens)
-        if covered > sent.start:  # "TAPPER:" took this sentence as its words: their cues are his
-            found = []
+        # "TAPPER:" took this sentence as its words: their cues are his (and need not be looked for)
+        found = [] if covered > sent.start else _attributions(sent, lex, inside, actor_tokens)
         if any(not f.weak for f in found):
             found = [f for f in found if not f.weak]
         made: list[ClaimMention] = []
@@ -174,30 +175,60 @@ def _actor_tokens(doc: Doc, actors: list[ActorMention]) -> frozenset[int]:
     return frozenset(out)
 
 
+@dataclass(frozen=True)
+class _Candidates:
+    """Per Doc (in `doc.user_data`, dropped by `language.release`): the indices of the tokens that
+    can open an attribution (a cue phrase's first word or a cue verb's lemma) and of the hedging
+    adverbs, found in one pass over the Doc rather than one per sentence (and per re-reading)."""
+
+    lex: ClaimLexicon
+    cues: list[int]
+    adverbs: list[int]
+
+
+_CANDIDATES = "fogwatch_claims_candidates"
+
+
+def _candidates(doc: Doc, cols: Columns, lex: ClaimLexicon) -> _Candidates:
+    cached = doc.user_data.get(_CANDIDATES)
+    if cached is None or cached.lex is not lex:
+        lowers, lemmas = cols.lower, cols.lemma
+        openers, cue_lemmas, adverb_words = lex.cue_openers, lex.cue_lemmas, lex.adverb_stance
+        cues = [i for i in range(len(lowers)) if lowers[i] in openers or lemmas[i] in cue_lemmas]
+        adverbs = [i for i in range(len(lowers)) if lowers[i] in adverb_words]
+        cached = doc.user_data[_CANDIDATES] = _Candidates(lex, cues, adverbs)
+    return cached
+
+
+def _within(indices: list[int], sent: SpacySpan) -> list[int]:
+    """The sorted indices that fall inside the sentence."""
+    return indices[bisect_left(indices, sent.start):bisect_left(indices, sent.end)]
+
+
 def _attributions(sent: SpacySpan, lex: ClaimLexicon, inside: bool = False,
                   actor_tokens: frozenset[int] = frozenset()) -> list[_Found]:
     """The sentence's attributions. A cue inside quotation marks (`inside`: the sentence starts
     inside one) is the quoted speaker's own words ("“I think they lied,” he said"), part of the
     quotation's claim rather than a new one."""
     found: list[_Found] = []
-    cols = columns(sent.doc)
-    lowers, lemmas, tokens = cols.lower, cols.lemma, cols.tokens
-    openers, cue_lemmas = lex.cue_openers, lex.cue_lemmas
-    for i in range(sent.start, sent.end):
-        if lowers[i] not in openers and lemmas[i] not in cue_lemmas:
-            continue  # most words are no cue: skip them before building their Token
+    doc = sent.doc
+    cols = columns(doc)
+    lemmas, tokens = cols.lemma, cols.tokens
+    # most words are no cue: only the candidates get their Token read
+    for i in _within(_candidates(doc, cols, lex).cues, sent):
         token = tokens[i]
         phrase = _phrase_cue(token, lex)
         if phrase is not None:
             found.append(phrase)
             continue
-        stance = lex.verb_stance.get(token.lemma_.lower())
-        if stance is None and token.lemma_.lower() in lex.publish_verbs and _publishes_report(token, lex):
+        lowered = lemmas[i]  # token.lemma_.lower()
+        stance = lex.verb_stance.get(lowered)
+        if stance is None and lowered in lex.publish_verbs and _publishes_report(token, lex):
             stance = "assert"
-        if stance is None and token.lemma_.lower() in lex.attitude_stance and _speaker_subject(token, lex, actor_tokens) \
+        if stance is None and lowered in lex.attitude_stance and _speaker_subject(token, lex, actor_tokens) \
                 and any(c.dep_ in _CONTENT_DEPS for c in token.children):
-            stance = lex.attitude_stance[token.lemma_.lower()]
-        if stance is None and token.lemma_ == "be" and _speaker_subject(token, lex, actor_tokens):
+            stance = lex.attitude_stance[lowered]
+        if stance is None and lowered == "be" and token.lemma_ == "be" and _speaker_subject(token, lex, actor_tokens):
             stance = _adjective_stance(token, lex)
         if stance is None or token.pos_ not in ("VERB", "AUX") or token.dep_ in ("amod", "compound"):
             continue
@@ -279,11 +310,15 @@ def _colon_cue(sent: SpacySpan, lex: ClaimLexicon) -> _Found | None:
     """'Hamas: hospital was not a target', 'Poll: Clinton ties Trump' — a short name before a
     colon that opens the sentence (a headline's or a lead-in's attribution). When the colon ends
     the sentence ("Ann Coulter:" split from its words), what it says is the next sentence."""
-    opening = list(sent[:9])  # every sentence is asked: build only the tokens looked at
+    doc = sent.doc
+    cols = columns(doc)
+    stop = min(sent.start + 9, sent.end)
+    if ":" not in cols.lower[sent.start:stop]:  # (a colon has no case: its lower-case form is its text)
+        return None  # every sentence is asked: most have no colon, and need no Token
+    opening = cols.tokens[sent.start:stop]
     colon = next((t for t in opening if t.text == ":"), None)
     if colon is None or colon.i == sent.start:
         return None
-    doc = sent.doc
     if colon.i + 1 >= sent.end:  # the name alone: its words are the next sentence
         if sent.end >= len(doc):
             return None
@@ -316,12 +351,16 @@ def _colon_cue(sent: SpacySpan, lex: ClaimLexicon) -> _Found | None:
 
 def _phrase_cue(token: Token, lex: ClaimLexicon) -> _Found | None:
     """'according to X', 'citing X' …: X (the object of the last word) is the source."""
+    doc = token.doc
+    lowers = columns(doc).lower
+    low = lowers[token.i]
+    if low not in lex.cue_openers:
+        return None  # no phrase starts with this word
     for words, stance in lex.phrases:
-        if token.lower_ != words[0]:
+        if low != words[0]:
             continue
-        doc = token.doc
         end = token.i + len(words)
-        if end > sentence_of(token).end or tuple(t.lower_ for t in doc[token.i:end]) != words:
+        if end > sentence_of(token).end or tuple(lowers[token.i:end]) != words:
             continue
         last = doc[end - 1]
         objects = [c for c in last.children if c.dep_ in ("pobj", "dobj", "obj")]
@@ -339,8 +378,11 @@ def _phrase_cue(token: Token, lex: ClaimLexicon) -> _Found | None:
 
 def _adverb_cues(sent: SpacySpan, lex: ClaimLexicon) -> list[_Found]:
     out = []
-    for token in sent:
-        stance = lex.adverb_stance.get(token.lower_)
+    doc = sent.doc
+    cols = columns(doc)
+    for i in _within(_candidates(doc, cols, lex).adverbs, sent):  # the words in adverb_stance
+        token = cols.tokens[i]
+        stance = lex.adverb_stance.get(cols.lower[i])
         if stance is None or token.dep_ != "advmod":
             continue
         verb = token.head
@@ -572,16 +614,16 @@ def _rest_of_sentence(sent: SpacySpan, cut_start: int, cut_end: int) -> tuple[in
 
 def _claim(doc: Doc, sent: SpacySpan, found: _Found, actors: list[ActorMention],
            earlier: list[ClaimMention], lex: ClaimLexicon, ctx: Context) -> ClaimMention:
-    cue_lemma = doc[found.cue_end - 1].lemma_.lower()
+    cue_lemma = columns(doc).lemma[found.cue_end - 1]  # lemma_.lower()
     speaking = found.cue_end - found.cue_start > 1 or cue_lemma not in _INFERENCE_VERBS
     source = _resolve_source(doc, found.source_tokens, actors, earlier, lex, speaking)
     if source.kind == "outlet":  # the subject is no speaker ("the influx … suggests"): the outlet hedges
         source = _outlet(ctx)
     start, end = _char_span(doc, *found.content)
-    cue = doc[found.cue_start:found.cue_end]
+    cue_start, cue_end = _token_chars(doc, found.cue_start, found.cue_end)  # a cue has a word or more
     claim = ClaimMention(
         text=text_of(doc)[start:end], start=start, end=end, source=source,
-        cue=Span(cue.text, cue.start_char, cue.end_char), stance=found.stance,  # type: ignore[arg-type]
+        cue=Span(text_of(doc)[cue_start:cue_end], cue_start, cue_end), stance=found.stance,  # type: ignore[arg-type]
         sentence_start=sent.start_char, sentence_end=sent.end_char,
     )
     if found.answers or found.stance == "deny":
@@ -604,20 +646,20 @@ def _resolve_source(doc: Doc, tokens: tuple[int, int] | None, actors: list[Actor
         # The pronoun stays the source's span; who it is comes from its antecedent.
         antecedent = _antecedent(actors, start, head)
         if antecedent is not None:
-            return _from_actor(antecedent, start, end, span.text)
+            return _from_actor(antecedent, start, end, span_text(span))
         for claim in reversed(earlier):
             if claim.source.kind in ("named", "media", "anonymous") and claim.source.text:
                 named = claim.source
-                return Source(named.kind, span.text, start, end, name=named.name, country=named.country,
+                return Source(named.kind, span_text(span), start, end, name=named.name, country=named.country,
                               sector=named.sector)
-        return Source("anonymous", span.text, start, end)
+        return Source("anonymous", span_text(span), start, end)
     inside = [a for a in actors if a.start < end and start < a.end]
     on_head = [a for a in inside if a.start <= head.idx < a.end]
     speaker_head = head.lemma_.lower() in lex.anonymous_heads or head.lower_ in lex.report_nouns \
         or head.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or head.lower_ in lex.speaker_nouns
     candidates = on_head or (inside if speaker_head else [])
     known = [a for a in candidates if a.country or a.sector not in (None, "UNK") or a.kind in ("organisation", "person")]
-    text = span.text.strip(" ,;:")
+    text = span_text(span).strip(" ,;:")
     if known:
         best = max(known, key=lambda a: (a.end - a.start))
         s, e = start, start + len(text)
@@ -636,6 +678,9 @@ _DASHES = frozenset({"-", "--", "—", "–"})
 def _after_dateline(doc: Doc, start: int, end: int) -> int:
     """'LONDON (Reuters) - Donald Trump said': the parser folds a wire dateline into the subject;
     the source starts after its dash."""
+    if _DASHES.isdisjoint(columns(doc).lower[start:min(end - 1, start + 8)]):
+        return start  # no dash (dashes have no case: the lower-case form is the text); list slicing
+        # clamps the bounds as Doc slicing does
     for token in doc[start:min(end - 1, start + 8)]:
         if token.text in _DASHES and token.whitespace_ and token.i > start:
             # only a dateline: a capitalised place or a wire's name in brackets before the dash, not
@@ -737,10 +782,15 @@ def _quoted(text: str) -> bool:
     return bool(stripped) and (stripped[0] in _OPEN_QUOTES or stripped[-1] in _CLOSE_QUOTES)
 
 
+_QUOTE_MARKS = re.compile('[“«”»"]')
+
+
 def _inside_after(text: str, inside: bool) -> bool:
     """Whether a quotation is still open after this sentence. Curly and angle quotes say which
     way they go; a straight double quote toggles. Single quotes are left alone (apostrophes)."""
-    for i, char in enumerate(text):
+    for mark in _QUOTE_MARKS.finditer(text):  # no other character changes anything
+        i = mark.start()
+        char = text[i]
         if char in "“«":
             inside = True
         elif char in "”»":
@@ -774,7 +824,7 @@ def _next_sentence_source(sentences: list[SpacySpan], index: int, actors: list[A
 
 
 def _whole_sentence_claim(sent: SpacySpan, source: Source, stance: str) -> ClaimMention:
-    text = sent.text.rstrip()
+    text = span_text(sent).rstrip()
     return ClaimMention(text=text, start=sent.start_char, end=sent.start_char + len(text), source=source,
                         stance=stance, sentence_start=sent.start_char, sentence_end=sent.end_char)  # type: ignore[arg-type]
 
@@ -788,10 +838,22 @@ def _has_figure(sent: SpacySpan, figures: list[FigureMention]) -> bool:
 
 
 def _char_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    span = doc[start:end]
-    text = span.text
+    """The character span of doc[start:end] without leading punctuation."""
+    if 0 <= start < end <= len(doc):
+        start_char, end_char = _token_chars(doc, start, end)
+        text = text_of(doc)[start_char:end_char]  # the Span's text, without building the Span
+    else:
+        span = doc[start:end]
+        text, start_char, end_char = span.text, span.start_char, span.end_char
     lead = len(text) - len(text.lstrip(" ,;:—–-"))
-    return span.start_char + lead, span.end_char
+    return start_char + lead, end_char
+
+
+def _token_chars(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """`doc[start:end].start_char`, `.end_char` for 0 <= start < end <= len(doc), from the tokens."""
+    tokens = columns(doc).tokens
+    last = tokens[end - 1]
+    return tokens[start].idx, last.idx + len(last.text)
 
 
 _KIND_RANK = {"named": 0, "media": 1, "anonymous": 2, "outlet": 3}

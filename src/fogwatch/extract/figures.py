@@ -26,6 +26,7 @@ clearly governs it ("killed 12 Alawites").
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -35,7 +36,8 @@ import yaml
 from spacy.tokens import Doc, Token
 
 from fogwatch.extract import Context
-from fogwatch.language import columns, sentence_of
+from fogwatch.language import Columns, columns, text_of
+from fogwatch.language import sentences as all_sentences
 from fogwatch.model import FigureMention
 
 __all__ = ["extract_figures", "lexicon", "Lexicon"]
@@ -103,6 +105,14 @@ class Lexicon:
     in_the_first: set[str] = field(default_factory=set)
     participles: set[str] = field(default_factory=set)  # "killed", "injured", "executed"
     headline_words: set[str] = field(default_factory=set)
+    # first (last) words of the phrase tables: most tokens start no phrase, and a set look-up
+    # settles that before any phrase is built
+    vague_first: set[str] = field(default_factory=set)
+    vague_multipliers_first: set[str] = field(default_factory=set)
+    qualifiers_after_first: set[str] = field(default_factory=set)
+    qualifiers_before_last: set[str] = field(default_factory=set)
+    # words that can open an amount, with "a", "an", "in", "between", "from" (see _find_amounts)
+    amount_openers: set[str] = field(default_factory=set)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Lexicon:
@@ -166,6 +176,11 @@ class Lexicon:
         lex.headline_words = lex.participles | set(adjectives)
         lex.amount_words = (set(lex.number_words) | set(lex.scale_words) | set(lex.fraction_words)
                             | {k[0] for k in lex.vague} | {k[0] for k in lex.vague_multipliers})
+        lex.vague_first = {k[0] for k in lex.vague}
+        lex.vague_multipliers_first = {k[0] for k in lex.vague_multipliers}
+        lex.qualifiers_after_first = {k[0] for k in lex.qualifiers_after}
+        lex.qualifiers_before_last = {k[-1] for k in lex.qualifiers_before}
+        lex.amount_openers = lex.amount_words | {"a", "an", "in", "between", "from"}
         return lex
 
 
@@ -202,7 +217,13 @@ class Amount:
 
 
 def _lower(doc: Doc, i: int) -> str:
-    return doc[i].lower_ if 0 <= i < len(doc) else ""
+    lowers = columns(doc).lower
+    return lowers[i] if 0 <= i < len(lowers) else ""
+
+
+def _at(lowers: list[str], i: int) -> str:
+    """The lower-case word at token i, "" outside the Doc (`_lower` on the Doc's column)."""
+    return lowers[i] if 0 <= i < len(lowers) else ""
 
 
 def _digits(text: str) -> float | None:
@@ -211,26 +232,27 @@ def _digits(text: str) -> float | None:
     return float(text.replace(",", ""))
 
 
-def _read_number(doc: Doc, i: int, lex: Lexicon) -> tuple[float, int] | None:
+def _read_number(cols: Columns, i: int, lex: Lexicon) -> tuple[float, int] | None:
     """A number starting at token i: (value, end). Digits ("2,261", "1.5 million"), words
-    ("forty-one", "two hundred and fifty", "a dozen"), fractions ("half a million")."""
-    n = len(doc)
-    first = doc[i].lower_
+    ("forty-one", "two hundred and fifty", "a dozen"), fractions ("half a million").
+    Digits are read from the lower-case column: they have no case, so it matches the text."""
+    lowers = cols.lower
+    n = len(lowers)
+    first = lowers[i]
     if first in lex.fraction_words:
-        k = i + 2 if _lower(doc, i + 1) in ("a", "an") else i + 1
-        scale = lex.scale_words.get(_lower(doc, k), 0)
+        k = i + 2 if _at(lowers, i + 1) in ("a", "an") else i + 1
+        scale = lex.scale_words.get(_at(lowers, k), 0)
         if scale >= 1000:
             return lex.fraction_words[first] * scale, k + 1
         return None
     total, current, j, last = 0.0, 0.0, i, ""
     if first in ("a", "an"):
-        if _lower(doc, i + 1) not in lex.scale_words:
+        if _at(lowers, i + 1) not in lex.scale_words:
             return None
         current, j, last = 1.0, i + 1, "a"
     while j < n:
-        tok = doc[j]
-        w = tok.lower_
-        digits = _digits(tok.text)
+        w = lowers[j]
+        digits = _digits(w)
         if digits is not None:
             if last:
                 break  # digits never continue another number ("2015 22 dead")
@@ -244,8 +266,8 @@ def _read_number(doc: Doc, i: int, lex: Lexicon) -> tuple[float, int] | None:
             last = "tens" if v >= 20 else "unit"
             j += 1
             continue
-        if w in _HYPHENS and last == "tens" and tok.whitespace_ == "" \
-                and 0 < lex.number_words.get(_lower(doc, j + 1), 99) < 10:
+        if w in _HYPHENS and last == "tens" and cols.tokens[j].whitespace_ == "" \
+                and 0 < lex.number_words.get(_at(lowers, j + 1), 99) < 10:
             j += 1
             continue
         if w in lex.scale_words and last:
@@ -259,7 +281,7 @@ def _read_number(doc: Doc, i: int, lex: Lexicon) -> tuple[float, int] | None:
                 current = (current or 1.0) * scale
             last, j = "scale", j + 1
             continue
-        if w == "and" and last == "scale" and _lower(doc, j + 1) in lex.number_words:
+        if w == "and" and last == "scale" and _at(lowers, j + 1) in lex.number_words:
             j += 1
             continue
         break
@@ -268,30 +290,35 @@ def _read_number(doc: Doc, i: int, lex: Lexicon) -> tuple[float, int] | None:
     return total + current, j
 
 
-def _match_phrase(doc: Doc, i: int, table: dict[tuple[str, ...], Any], longest: int = 4):
-    """The longest phrase of `table` starting at token i: (key, value) or None."""
+def _match_phrase(lowers: list[str], i: int, table: dict[tuple[str, ...], Any], longest: int,
+                  firsts: set[str]):
+    """The longest phrase of `table` starting at token i: (key, value) or None. `firsts`: the
+    first words of the table's phrases (a word that starts none ends the search at once)."""
+    n = len(lowers)
+    if i >= n or lowers[i] not in firsts:
+        return None
     for size in range(longest, 0, -1):
-        if i + size > len(doc):
+        if i + size > n:
             continue
-        key = tuple(doc[k].lower_ for k in range(i, i + size))
+        key = tuple(lowers[i:i + size])
         if key in table:
             return key, table[key]
     return None
 
 
-def _read_vague(doc: Doc, i: int, lex: Lexicon) -> tuple[int, int | None, int] | None:
+def _read_vague(lowers: list[str], i: int, lex: Lexicon) -> tuple[int, int | None, int] | None:
     """A vague amount at token i: (low, high, end)."""
-    mult = _match_phrase(doc, i, lex.vague_multipliers, 3)
+    mult = _match_phrase(lowers, i, lex.vague_multipliers, 3, lex.vague_multipliers_first)
     if mult:
         key, (a, b) = mult
         j = i + len(key)
-        if _lower(doc, j) == "of" and _lower(doc, j + 1) in ("thousands", "millions", "hundreds"):
-            scale = lex.scale_words[_lower(doc, j + 1)[:-1]]
+        if _at(lowers, j) == "of" and _at(lowers, j + 1) in ("thousands", "millions", "hundreds"):
+            scale = lex.scale_words[_at(lowers, j + 1)[:-1]]
             return a * scale, (b + 1) * scale - 1, j + 2
-        if _lower(doc, j) in lex.scale_words and _lower(doc, j) not in ("dozen",) and key[0] != "many":
-            scale = lex.scale_words[_lower(doc, j)]
+        if _at(lowers, j) in lex.scale_words and _at(lowers, j) not in ("dozen",) and key[0] != "many":
+            scale = lex.scale_words[_at(lowers, j)]
             return a * scale, (b + 1) * scale - 1, j + 1
-    found = _match_phrase(doc, i, lex.vague, 3)
+    found = _match_phrase(lowers, i, lex.vague, 3, lex.vague_first)
     if found:
         key, (a, b) = found
         return a, b, i + len(key)
@@ -302,12 +329,14 @@ def _value_ok(v: float | None) -> bool:
     return v is not None and v == int(v) and v >= 0
 
 
-def _qualifier_before(doc: Doc, start: int, lex: Lexicon, floor: int) -> tuple[str, int] | None:
+def _qualifier_before(lowers: list[str], start: int, lex: Lexicon, floor: int) -> tuple[str, int] | None:
+    if start < 1 or lowers[start - 1] not in lex.qualifiers_before_last:
+        return None  # no qualifier ends on the word before
     for size in range(lex.max_qualifier, 0, -1):
         s = start - size
         if s < floor:
             continue
-        key = tuple(doc[k].lower_ for k in range(s, start))
+        key = tuple(lowers[s:start])
         if key in lex.qualifiers_before:
             return lex.qualifiers_before[key], s
     return None
@@ -321,65 +350,69 @@ def _find_amounts(doc: Doc, lex: Lexicon) -> list[Amount]:
     words = lex.amount_words
     scales = lex.scale_words
     in_the = lex.in_the_first
-    i = 0
-    while i < n:
+    # the tokens the loop below can stop at: numbers, amount words, "a", "in", "between" …;
+    # each distinct word is tested once, then the tokens are picked by set look-up
+    openers = lex.amount_openers
+    words_here = set(lowers)
+    hits = openers.intersection(words_here)
+    hits.update(w for w in words_here if w[:1].isdigit() and _DIGIT_RANGE.match(w))
+    candidates = [k for k, (w, num) in enumerate(zip(lowers, numeric)) if num or w in hits]
+    resume = 0  # where the scan goes on after an amount
+    for i in candidates:
+        if i < resume:
+            continue
         w = lowers[i]
         nxt = lowers[i + 1] if i + 1 < n else ""
         if numeric[i] or w in words or (w[:1].isdigit() and _DIGIT_RANGE.match(w)):
             pass
         elif w in ("a", "an"):
             if nxt not in scales:
-                i += 1
                 continue
         elif w == "in":
             if nxt != "the" or i + 2 >= n or lowers[i + 2] not in in_the:
-                i += 1
                 continue
         elif w in ("between", "from"):
             if not (i + 1 < n and (numeric[i + 1] or nxt in words)):
-                i += 1
                 continue
         else:
-            i += 1
             continue
-        amount = _read_amount(doc, i, lex)
+        amount = _read_amount(cols, i, lex)
         if amount is None:
-            i += 1
             continue
         floor = amounts[-1].end if amounts else 0
         if amount.qstart == amount.start and not amount.vague:
-            found = _qualifier_before(doc, amount.start, lex, floor)
+            found = _qualifier_before(lowers, amount.start, lex, floor)
             if found is not None:
                 qualifier, qstart = found
                 if amount.qualifier == "exact" or qualifier != "exact":
                     amount.qualifier = qualifier if amount.qualifier != "range" else "range"
                 amount.qstart = qstart
         amounts.append(amount)
-        i = max(amount.end, i + 1)
+        resume = max(amount.end, i + 1)
     return amounts
 
 
-def _read_amount(doc: Doc, i: int, lex: Lexicon) -> Amount | None:
+def _read_amount(cols: Columns, i: int, lex: Lexicon) -> Amount | None:
     """The amount (with a range and a trailing qualifier) starting at token i."""
-    w = doc[i].lower_
-    n = len(doc)
+    lowers = cols.lower
+    w = lowers[i]
     # "in the thousands", "in the hundreds of thousands"
     if w == "in":
-        if _lower(doc, i + 1) == "the":
-            found = _match_phrase(doc, i + 2, lex.in_the, 3)
+        if _at(lowers, i + 1) == "the":
+            found = _match_phrase(lowers, i + 2, lex.in_the, 3, lex.in_the_first)
             if found:
                 key, (a, b) = found
                 return Amount(i + 2, i + 2 + len(key), a, b, vague=True, qualifier="vague", qstart=i)
         return None
     # "between 20 and 30", "from 50 to 70"
     if w in ("between", "from"):
-        first = _read_simple(doc, i + 1, lex)
+        first = _read_simple(cols, i + 1, lex)
         if first is None or first.vague:
             return None
-        joiner = _lower(doc, first.end)
+        joiner = _at(lowers, first.end)
         if (w == "between" and joiner != "and") or (w == "from" and joiner not in ("to", "-", "–")):
             return None
-        second = _read_simple(doc, first.end + 1, lex)
+        second = _read_simple(cols, first.end + 1, lex)
         if second is None or second.vague or second.value is None or first.value is None:
             return None
         if w == "from":
@@ -388,13 +421,13 @@ def _read_amount(doc: Doc, i: int, lex: Lexicon) -> Amount | None:
             return second
         lo, hi = sorted((first.value, second.value))
         return Amount(first.start, second.end, lo, hi, value=lo, qualifier="range", qstart=i)
-    amount = _read_simple(doc, i, lex)
+    amount = _read_simple(cols, i, lex)
     if amount is None:
         return None
     # ranges: "20 to 30", "20-30", "two or three"
-    joiner = _lower(doc, amount.end)
+    joiner = _at(lowers, amount.end)
     if not amount.vague and amount.value is not None and joiner in lex.range_joiners and joiner != "and":
-        second = _read_simple(doc, amount.end + 1, lex)
+        second = _read_simple(cols, amount.end + 1, lex)
         if second is not None and not second.vague and second.value is not None \
                 and second.value > amount.value and not second.weak:
             if joiner == "or" and second.value > amount.value * 10:
@@ -404,32 +437,33 @@ def _read_amount(doc: Doc, i: int, lex: Lexicon) -> Amount | None:
                               qualifier="range", qstart=amount.start)
     # trailing qualifiers: "200 or more", "a hundred or so", "50-odd", "200-plus"
     k = amount.end
-    if _lower(doc, k) in _HYPHENS and _lower(doc, k + 1) in ("odd", "plus"):
-        found = ((_lower(doc, k + 1),), lex.qualifiers_after.get((_lower(doc, k + 1),)))
+    if _at(lowers, k) in _HYPHENS and _at(lowers, k + 1) in ("odd", "plus"):
+        found = ((_at(lowers, k + 1),), lex.qualifiers_after.get((_at(lowers, k + 1),)))
         k += 1
     else:
-        found = _match_phrase(doc, k, lex.qualifiers_after, 2)
+        found = _match_phrase(lowers, k, lex.qualifiers_after, 2, lex.qualifiers_after_first)
     if found and found[1] and not amount.vague and amount.qualifier == "exact":
         amount.qualifier = found[1]
         amount.end = k + len(found[0])
     return amount
 
 
-def _read_simple(doc: Doc, i: int, lex: Lexicon) -> Amount | None:
-    if i >= len(doc):
+def _read_simple(cols: Columns, i: int, lex: Lexicon) -> Amount | None:
+    lowers = cols.lower
+    if i >= len(lowers):
         return None
-    tok = doc[i]
-    m = _DIGIT_RANGE.match(tok.text)
+    w = lowers[i]  # digits and dashes have no case: the lower-case form is the text
+    m = _DIGIT_RANGE.match(w) if w[:1].isdigit() else None
     if m:  # "20-30" as one token
         a, b = float(m.group(1).replace(",", "")), float(m.group(2).replace(",", ""))
         if b <= a or m.group(1)[0] == "0" or m.group(2)[0] == "0" or (len(m.group(2)) == 4 and a < 100):
             return None  # "3-1" (a score), "04-2016", "11-2014" (dates)
         return Amount(i, i + 1, a, b, value=a, qualifier="range", qstart=i)
-    vague = _read_vague(doc, i, lex)
+    vague = _read_vague(lowers, i, lex)
     if vague:
         a, b, end = vague
         return Amount(i, end, a, b, vague=True, qualifier="vague", qstart=i)
-    number = _read_number(doc, i, lex)
+    number = _read_number(cols, i, lex)
     if number is None:
         return None
     value, end = number
@@ -443,31 +477,36 @@ def _read_simple(doc: Doc, i: int, lex: Lexicon) -> Amount | None:
 def _year_like(doc: Doc, a: Amount) -> bool:
     if a.end - a.start != 1 or a.value is None:
         return False
-    text = doc[a.start].text
+    text = columns(doc).tokens[a.start].text
     return len(text) == 4 and text.isdigit() and 1900 <= a.value <= 2099
+
+
+_MODEL_JOINERS = _HYPHENS | {"/", "."}
+_DATE_JOINERS = _HYPHENS | {"/"}
 
 
 def _is_model_or_label(doc: Doc, a: Amount, lex: Lexicon) -> bool:
     """F-16, SU-25 (split by the tokenizer), Resolution 2254, Route 7, page 3, No. 5."""
-    prev = doc[a.qstart - 1] if a.qstart > 0 else None
+    tokens = columns(doc).tokens  # the Doc's Tokens, built once
+    prev = tokens[a.qstart - 1] if a.qstart > 0 else None
     if prev is None:
         return False
-    before = doc[a.qstart - 2] if a.qstart >= 2 else None
-    if prev.text in _HYPHENS | {"/", "."} and before is not None and before.whitespace_ == "" \
+    before = tokens[a.qstart - 2] if a.qstart >= 2 else None
+    if prev.text in _MODEL_JOINERS and before is not None and before.whitespace_ == "" \
             and prev.whitespace_ == "" and (before.text.isalpha() or before.text[-1:].isdigit()):
         return True  # "T-72", "SU-25" split by the tokenizer; "15-11-2014", "555-1234"
-    nxt = doc[a.end] if a.end < len(doc) else None
-    if nxt is not None and nxt.text in _HYPHENS | {"/"} and doc[a.end - 1].whitespace_ == "" \
-            and nxt.whitespace_ == "" and a.end + 1 < len(doc) and doc[a.end + 1].text[:1].isdigit():
+    nxt = tokens[a.end] if a.end < len(tokens) else None
+    if nxt is not None and nxt.text in _DATE_JOINERS and tokens[a.end - 1].whitespace_ == "" \
+            and nxt.whitespace_ == "" and a.end + 1 < len(tokens) and tokens[a.end + 1].text[:1].isdigit():
         return True  # "15-11-2014", "555-1234" (a date, a phone number)
-    if prev.whitespace_ == "" and (prev.text[-1:].isalpha()) and doc[a.start].text[:1].isdigit():
+    if prev.whitespace_ == "" and (prev.text[-1:].isalpha()) and tokens[a.start].text[:1].isdigit():
         return True  # glued: "F16", "AK47"
     if a.qstart == a.start and prev.lower_.rstrip(".") in lex.label_words | {"no"} \
             and (prev.lower_ != "no" or prev.text.endswith(".") or prev.text == "No"):
         return True
-    if a.qstart == a.start and prev.pos_ == "PROPN" and prev.is_title and doc[a.start].text[:1].isdigit() \
+    if a.qstart == a.start and prev.pos_ == "PROPN" and prev.is_title and tokens[a.start].text[:1].isdigit() \
             and prev.ent_type_ in ("LAW", "FAC", "PRODUCT", "ORG", "EVENT", "WORK_OF_ART") \
-            and doc[a.start].ent_type_ == prev.ent_type_:
+            and tokens[a.start].ent_type_ == prev.ent_type_:
         return True
     return False
 
@@ -484,16 +523,20 @@ def _is_date_or_time(doc: Doc, a: Amount, lex: Lexicon) -> bool:
     return False
 
 
+_YEAR_OLD = _HYPHENS | {"old"}
+
+
 def _excluded_after(doc: Doc, a: Amount, lex: Lexicon) -> bool:
+    tokens = columns(doc).tokens  # the Doc's Tokens, built once
     nxt = _lower(doc, a.end)
-    if a.end < len(doc) and doc[a.end - 1].whitespace_ == "" and nxt[:1].isalpha():
+    if a.end < len(tokens) and tokens[a.end - 1].whitespace_ == "" and nxt[:1].isalpha():
         return True  # glued to a unit or a suffix: "120mm", "5km", "1990s"
     if nxt in lex.not_after:
         return True
-    if nxt in _HYPHENS and doc[a.end - 1].whitespace_ == "" and doc[a.end].whitespace_ == "" \
+    if nxt in _HYPHENS and tokens[a.end - 1].whitespace_ == "" and tokens[a.end].whitespace_ == "" \
             and _lower(doc, a.end + 1) not in ("strong", "odd", "plus") and _lower(doc, a.end + 1)[:1].isalpha():
         return True  # a compound adjective: "12-year-old", "two-man race", "48-hour truce", "two-thirds"
-    if nxt in ("year", "years") and _lower(doc, a.end + 1) in _HYPHENS | {"old"}:
+    if nxt in ("year", "years") and _lower(doc, a.end + 1) in _YEAR_OLD:
         return True  # "his 25 year-old son"
     if nxt in ("in", "out") and (_lower(doc, a.end + 1)[:1].isdigit() or _lower(doc, a.end + 2)[:1].isdigit()
                                   or _lower(doc, a.end + 1) in lex.number_words):
@@ -506,15 +549,16 @@ def _excluded_after(doc: Doc, a: Amount, lex: Lexicon) -> bool:
 
 
 def _excluded_before(doc: Doc, a: Amount, lex: Lexicon) -> bool:
-    prev = doc[a.qstart - 1] if a.qstart > 0 else None
+    tokens = columns(doc).tokens  # the Doc's Tokens, built once
+    prev = tokens[a.qstart - 1] if a.qstart > 0 else None
     if prev is None:
         return False
     if prev.text == "," and a.qstart >= 2 and _lower(doc, a.end) == "," and a.qstart == a.start \
-            and (doc[a.qstart - 2].ent_type_ == "PERSON" or doc[a.qstart - 2].pos_ == "PROPN"):
+            and (tokens[a.qstart - 2].ent_type_ == "PERSON" or tokens[a.qstart - 2].pos_ == "PROPN"):
         return True  # "Omar Haddad, 52, was detained": an age
     p = prev.lower_
     if p in ("in", "of") and a.qstart >= 2 and a.qstart == a.start and (
-            doc[a.qstart - 2].like_num or (p == "of" and _lower(doc, a.qstart - 2) == "out")):
+            tokens[a.qstart - 2].like_num or (p == "of" and _lower(doc, a.qstart - 2) == "out")):
         return True  # the 10 of "four in 10", "three out of 5"
     if p in ("$", "£", "€", "¥", "us$", "usd", "eur", "gbp", "aged", "age", "ages", "#", "rs", "rs."):
         return True
@@ -536,7 +580,26 @@ class Phrase:
     unit: bool = False  # "a 2,000-strong force"
 
 
+# Per-Doc memos (in `doc.user_data`, dropped by `language.release`): the same few nouns are looked
+# up again and again (their kind, their cues), each time by all their forms.
+_KEYS_MEMO = "fogwatch_figures_keys"
+_KINDS_MEMO = "fogwatch_figures_kinds"
+
+
 def _keys(tok: Token) -> tuple[str, ...]:
+    """The forms a word is looked up by (see `_word_keys`), once per token and Doc."""
+    user_data = tok.doc.user_data
+    memo = user_data.get(_KEYS_MEMO)
+    if memo is None:
+        memo = user_data[_KEYS_MEMO] = {}
+    i = tok.i
+    keys = memo.get(i)
+    if keys is None:
+        keys = memo[i] = _word_keys(tok)
+    return keys
+
+
+def _word_keys(tok: Token) -> tuple[str, ...]:
     """The forms a word is looked up by: lemma, lower case, a singular guess for capitalised
     plurals the lemmatizer leaves alone ("Terrorists", "Civilians"), and "compound + lemma"
     ("death toll", "aid worker")."""
@@ -558,24 +621,31 @@ def _keys(tok: Token) -> tuple[str, ...]:
 
 
 def _in(tok: Token, words: set[str] | dict[str, Any]) -> bool:
-    return any(k in words for k in _keys(tok))
+    for k in _keys(tok):
+        if k in words:
+            return True
+    return False
 
 
 def _counted_noun(doc: Doc, a: Amount, lex: Lexicon) -> Phrase:
-    """The noun the amount counts, found in word order and checked against the parse."""
-    n = len(doc)
+    """The noun the amount counts, found in word order and checked against the parse.
+    Words are read from the Doc's columns (quotes and hyphens have no case: a word is one
+    exactly when its lower-case form is)."""
+    cols = columns(doc)
+    tokens, lowers, pos = cols.tokens, cols.lower, cols.pos
+    n = len(tokens)
     k = a.end
     partitive = False
     strong = False
-    if _lower(doc, k) == "of":
-        nxt = _lower(doc, k + 1)
+    if _at(lowers, k) == "of":
+        nxt = _at(lowers, k + 1)
         if nxt in _PARTITIVE_PRONOUNS:
             return Phrase(a, None, k + 1, k + 2, partitive_pronoun=True)
         k += 1
         partitive = True
         if nxt in ("the", "these", "those", "their", "its", "his", "her", "our", "whom"):
             k += 1
-    elif _lower(doc, k) in _HYPHENS and _lower(doc, k + 1) == "strong":
+    elif _at(lowers, k) in _HYPHENS and _at(lowers, k + 1) == "strong":
         # "a 2,000-strong force": the count of a unit's members
         k += 2
         strong = True
@@ -584,25 +654,26 @@ def _counted_noun(doc: Doc, a: Amount, lex: Lexicon) -> Phrase:
     head: Token | None = None
     j = start
     while j < limit:
-        t = doc[j]
-        if t.text in _QUOTES or t.text in _HYPHENS:
+        low = lowers[j]
+        if low in _QUOTES or low in _HYPHENS:
             j += 1
             continue
-        if t.pos_ in ("NOUN", "PROPN"):
+        t_pos = pos[j]
+        if t_pos in ("NOUN", "PROPN"):
             head = _run_head(doc, j, limit, lex, plural=a.value != 1)
             break
-        if t.lower_ in lex.subset_prepositions:
+        if low in lex.subset_prepositions:
             break  # "Kills 23 including Militants": the set, not its members
-        if t.pos_ in ("ADJ", "NUM") or t.tag_ in ("VBN", "VBG") or (t.pos_ == "ADV" and t.head.i > j):
-            if t.pos_ == "NUM" and t.like_num:
+        t = tokens[j]
+        if t_pos in ("ADJ", "NUM") or t.tag_ in ("VBN", "VBG") or (t_pos == "ADV" and t.head.i > j):
+            if t_pos == "NUM" and cols.like_num[j]:
                 break  # another number: "2015 22 dead"
-            low = t.lower_
-            if (low in lex.adjectives and (j + 1 >= n or doc[j + 1].pos_ not in ("NOUN", "PROPN", "ADJ")
-                                           or doc[j + 1].text in _QUOTES)) \
+            if (low in lex.adjectives and (j + 1 >= n or pos[j + 1] not in ("NOUN", "PROPN", "ADJ")
+                                           or lowers[j + 1] in _QUOTES)) \
                     or (t.is_title and t.tag_ in ("VBN", "VBD", "JJ") and low in lex.headline_words):
                 head = t  # "22 dead", "400 wounded", "12 injured in the attack"
                 break
-            if t.tag_ in ("VBN", "VBG", "VBD") and (j + 1 >= n or doc[j + 1].pos_ not in
+            if t.tag_ in ("VBN", "VBG", "VBD") and (j + 1 >= n or pos[j + 1] not in
                                                    ("NOUN", "PROPN", "ADJ", "PUNCT")):
                 if t.lemma_ in lex.verbs or t.lemma_ in lex.intransitive:
                     head = t  # "70 killed in raids"
@@ -612,19 +683,21 @@ def _counted_noun(doc: Doc, a: Amount, lex: Lexicon) -> Phrase:
         break
     if head is None:
         return Phrase(a, None, start, a.end)
-    if head.pos_ in ("NOUN", "PROPN") and partitive is False and _kind_of_noun(head, lex) not in (
-            "people", "equipment") and doc[a.end - 1].head.i not in \
-            (head.i,) and doc[a.end - 1].dep_ not in ("nummod", "quantmod", "compound", "amod", "nmod",
-                                                        "advmod", "npadvmod", "det", "conj", "appos"):
+    head_pos = pos[head.i]
+    number = tokens[a.end - 1]
+    if head_pos in ("NOUN", "PROPN") and partitive is False and _kind_of_noun(head, lex) not in (
+            "people", "equipment") and number.head.i not in \
+            (head.i,) and number.dep_ not in ("nummod", "quantmod", "compound", "amod", "nmod",
+                                              "advmod", "npadvmod", "det", "conj", "appos"):
         # the parse attaches the number elsewhere ("in 2015 people fled"); trust word order only
         # when the number has no role of its own
-        if doc[a.end - 1].dep_ in ("pobj", "dobj", "nsubj", "nsubjpass", "attr") and \
-                doc[a.end - 1].head.i != head.i:
+        if number.dep_ in ("pobj", "dobj", "nsubj", "nsubjpass", "attr") and \
+                number.head.i != head.i:
             return Phrase(a, None, start, a.end)
     end = head.i + 1
     subject_end = end
     # "service personnel and civilians": a conjunct without its own number shares the count
-    if head.pos_ in ("NOUN", "PROPN"):
+    if head_pos in ("NOUN", "PROPN"):
         for child in head.rights:
             if child.dep_ == "conj" and child.pos_ in ("NOUN", "PROPN") and child.i <= end + 2 \
                     and not any(c.dep_ == "nummod" or c.like_num or c.lower_ in ("a", "an")
@@ -641,22 +714,25 @@ def _run_head(doc: Doc, j: int, limit: int, lex: Lexicon, plural: bool = True) -
     Syrian mercenaries"); its head is the last word of its first stretch of words for people or
     equipment ("Jeish Al Fatah Terrorists"; "5 civilians AFP Thursday" in text without
     punctuation), else the word the parse makes the head of the compound."""
-    run = [doc[j]]
+    cols = columns(doc)
+    tokens, lowers, pos, like_num = cols.tokens, cols.lower, cols.pos, cols.like_num
+    run = [tokens[j]]
     modifier = False  # inside a hyphenated modifier: "-backed", "-held"
     k = j + 1
     while k < limit:
-        t = doc[k]
-        if t.like_num or (t.is_title and t.lower_ in lex.headline_words):
+        t = tokens[k]
+        low, t_pos = lowers[k], pos[k]
+        if like_num[k] or (low in lex.headline_words and t.is_title):
             break  # "One Killed Others Injured": a headline's verb, whatever its tag
-        if t.text in _HYPHENS:
-            if t.whitespace_ or doc[k - 1].whitespace_:
+        if low in _HYPHENS:  # (hyphens and quotes have no case: the lower-case form is the text)
+            if t.whitespace_ or tokens[k - 1].whitespace_:
                 break
             modifier = True
-        elif t.pos_ in ("NOUN", "PROPN"):
+        elif t_pos in ("NOUN", "PROPN"):
             modifier = False
-        elif t.text in _QUOTES:
+        elif low in _QUOTES:
             pass
-        elif t.pos_ in ("ADJ", "VERB") and (modifier or (doc[k - 1].text in _HYPHENS)):
+        elif t_pos in ("ADJ", "VERB") and (modifier or (lowers[k - 1] in _HYPHENS)):
             modifier = True
         elif t.dep_ in ("compound", "amod", "nmod") and k < t.head.i < limit:
             pass  # a modifier of a noun further on: "al-Nusra Front terrorists" ("Front" as ADJ)
@@ -702,9 +778,23 @@ def _run_head(doc: Doc, j: int, limit: int, lex: Lexicon, plural: bool = True) -
 # -- categories ---------------------------------------------------------------------------------
 
 def _kind_of_noun(tok: Token | None, lex: Lexicon) -> str | None:
-    """people, equipment, thing (not counted), unknown; None when there is no noun."""
+    """people, equipment, thing (not counted), unknown; None when there is no noun. Asked many
+    times of the same nouns: once per token and Doc (and lexicon)."""
     if tok is None:
         return None
+    user_data = tok.doc.user_data
+    memo = user_data.get(_KINDS_MEMO)
+    if memo is None or memo[0] is not lex:
+        memo = user_data[_KINDS_MEMO] = (lex, {})
+    kinds = memo[1]
+    kind = kinds.get(tok.i)
+    if kind is None:
+        kind = kinds[tok.i] = _noun_kind(tok, lex)
+    return kind
+
+
+def _noun_kind(tok: Token, lex: Lexicon) -> str:
+    """`_kind_of_noun` of a token."""
     if tok.pos_ not in ("NOUN", "PROPN"):
         return "people" if _in(tok, lex.adjectives) else "unknown"
     if _in(tok, lex.equipment):
@@ -1253,6 +1343,11 @@ def extract_figures(doc: Doc, ctx: Context) -> list[FigureMention]:
     lex = lexicon()
     drafts: list[_Draft] = []
     sentences = doc.has_annotation("SENT_START") or doc.has_annotation("DEP")
+    sent_starts: list[int] = []
+    if sentences:
+        all_sentences(doc)  # fills the starts below, once per Doc
+        sent_starts = doc.user_data["fogwatch_sent_starts"]
+    tokens = columns(doc).tokens
     for a in _find_amounts(doc, lex):
         if _excluded_after(doc, a, lex) or _excluded_before(doc, a, lex) or _is_model_or_label(doc, a, lex):
             continue
@@ -1264,7 +1359,7 @@ def extract_figures(doc: Doc, ctx: Context) -> list[FigureMention]:
         counted = kind in ("people", "equipment")
         if _is_date_or_time(doc, a, lex) and not (counted and not _year_like(doc, a)):
             continue
-        ent = doc[a.start].ent_type_
+        ent = tokens[a.start].ent_type_
         if ent == "ORDINAL":
             continue
         found = _govern(_phrase_top(doc, phrase), kind, lex)
@@ -1276,7 +1371,9 @@ def extract_figures(doc: Doc, ctx: Context) -> list[FigureMention]:
         if headline is not None:
             found = headline
         category, strength = _category(found, head, kind, lex)
-        draft = _Draft(phrase, found, kind, sentence_of(doc[a.start]).start if sentences else 0, category, strength)
+        # the start of the amount's sentence (`sentence_of(...).start`, without building the Token)
+        sent_start = sent_starts[bisect_right(sent_starts, a.start) - 1] if sentences else 0
+        draft = _Draft(phrase, found, kind, sent_start, category, strength)
         if not draft.pending:
             # what makes a count a figure: people or equipment, or a clear cue for anything else
             if category is None and not (counted and not a.weak):
@@ -1360,23 +1457,41 @@ def _previous(drafts: list[_Draft], idx: int, sent_start: int, same_sentence: bo
     return None
 
 
+def _chars(tokens: list[Token], start: int, end: int) -> tuple[int, int]:
+    """The character offsets of tokens[start:end] (start < end): `Span.start_char`/`end_char`
+    without building the Span."""
+    last = tokens[end - 1]
+    return tokens[start].idx, last.idx + len(last.text)
+
+
+def _text(doc: Doc, tokens: list[Token], start: int, end: int) -> str:
+    """`doc[start:end].text`, cut from the document text."""
+    if end <= start:
+        return ""
+    s, e = _chars(tokens, start, end)
+    return text_of(doc)[s:e]
+
+
 def _mention(doc: Doc, d: _Draft, lex: Lexicon) -> FigureMention:
+    tokens = columns(doc).tokens
     p = d.phrase
     a = p.amount
     end_tok = max(a.end, p.end) if p.head is not None or p.partitive_pronoun else a.end
-    span = doc[a.qstart:end_tok]
+    start_char, end_char = _chars(tokens, a.qstart, end_tok)  # the amount is never empty
     low, high, best = _interval(a, lex)
     qualifier = "at_most" if a.qualifier == "below" else a.qualifier
     subject = d.subject
     if subject is None and p.head is not None and p.head.pos_ in ("NOUN", "PROPN"):
         s = p.np_start
-        while s < p.head.i and doc[s].lower_ in ("the", "these", "those"):
+        lowers = columns(doc).lower
+        while s < p.head.i and lowers[s] in ("the", "these", "those"):
             s += 1
-        subject = doc[s:p.subject_end if p.subject_end > 0 else p.head.i + 1].text
+        subject = _text(doc, tokens, s, p.subject_end if p.subject_end > 0 else p.head.i + 1)
+    text = text_of(doc)
     return FigureMention(
-        text=span.text, start=span.start_char, end=span.end_char, category=d.category or "other",
+        text=text[start_char:end_char], start=start_char, end=end_char, category=d.category or "other",
         low=low, high=high, best=best, qualifier=qualifier, subject=subject,
-        amount_text=doc[a.qstart:a.end].text,
+        amount_text=_text(doc, tokens, a.qstart, a.end),
     )
 
 
@@ -1403,4 +1518,5 @@ def _pronoun_one(doc: Doc, a: Amount) -> bool:
 def _subject_text(tok: Token) -> str:
     words = [t for t in tok.lefts if t.dep_ in ("compound", "amod", "nmod") and t.i >= tok.left_edge.i]
     start = words[0].i if words else tok.i
-    return tok.doc[start:tok.i + 1].text
+    doc = tok.doc
+    return _text(doc, columns(doc).tokens, start, tok.i + 1)

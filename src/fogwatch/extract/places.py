@@ -14,11 +14,12 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from fogwatch.extract import Context
-from fogwatch.language import text_of
+from fogwatch.language import columns, text_of
 from fogwatch.gazetteer import Gazetteer, Place, fold
 from fogwatch.model import PlaceMention
 
@@ -81,29 +82,38 @@ class _Mention:
         return self.readings[-1].end
 
 
+# A look-up's memo: (name, context, hints, prefer) → place. One article names the same places many
+# times and resolves each mention up to four times (with and without context, and for its
+# neighbours); `Gazetteer.resolve` depends on nothing else, so one call per distinct look-up does.
+_Memo = dict[tuple[str, frozenset[str], frozenset[str], str | None], Place | None]
+
+
 def extract_places(doc: Doc, ctx: Context) -> list[PlaceMention]:
     gazetteer = Gazetteer.default()
-    mentions = [m for ent in doc.ents if (m := _mention(doc, ent)) is not None]
+    cols = columns(doc)
+    text = text_of(doc)
+    mentions = [m for ent in doc.ents if (m := _mention(cols.tokens, cols.lower, text, ent)) is not None]
     if not mentions:
         return []
+    memo: _Memo = {}
 
     # 1. what the article is about: countries of places that need no context, and of actors
     context: set[str] = {a.country for a in ctx.facts.get("actors", []) or [] if getattr(a, "country", None)}
     for mention in mentions:
-        place, reading = _resolve(gazetteer, mention, frozenset(), frozenset())
+        place, reading = _resolve(gazetteer, mention, frozenset(), frozenset(), memo)
         if place is not None and place.country and _unambiguous(gazetteer, reading.name, place):
             context.add(place.country)
 
     # 2. resolve every mention in that light, with local hints from its neighbours
     frozen = frozenset(context)
-    hints = _local_hints(doc, mentions, gazetteer, frozen)
+    hints = _local_hints(text, mentions, gazetteer, frozen, memo)
     out: list[PlaceMention] = []
     for i, mention in enumerate(mentions):
-        place, reading = _resolve(gazetteer, mention, frozen, hints.get(i, frozenset()))
+        place, reading = _resolve(gazetteer, mention, frozen, hints.get(i, frozenset()), memo)
         if place is None and (mention.label not in KEEP_UNRESOLVED or not _lookup_worthy(reading.name)
                               or reading.name.split()[-1].lower() in _FUNCTION_WORDS):
             continue
-        mention_out = PlaceMention(text=text_of(doc)[reading.start:reading.end], start=reading.start, end=reading.end)
+        mention_out = PlaceMention(text=text[reading.start:reading.end], start=reading.start, end=reading.end)
         if place is not None:
             mention_out.name, mention_out.country, mention_out.admin1 = place.name, place.country, place.admin1
             mention_out.lat, mention_out.lon, mention_out.feature = place.lat, place.lon, place.feature
@@ -114,33 +124,39 @@ def extract_places(doc: Doc, ctx: Context) -> list[PlaceMention]:
 
 # -- finding mentions ---------------------------------------------------------------------------
 
-def _mention(doc: Doc, ent: Span) -> _Mention | None:
-    ruler_key = ent.ent_id_[len(RULER_PREFIX):] if ent.ent_id_.startswith(RULER_PREFIX) else None
-    if ent.label_ not in PLACE_LABELS and ruler_key is None:
+def _mention(tokens: list[Token], lowers: list[str], doc_text: str, ent: Span) -> _Mention | None:
+    """The mention an entity makes, if it is a place. Reads the Doc's shared token list
+    (`columns`) and cuts texts from the document text: no Token or Span is built."""
+    ent_id = ent.ent_id_
+    ruler_key = ent_id[len(RULER_PREFIX):] if ent_id.startswith(RULER_PREFIX) else None
+    label = ent.label_
+    if label not in PLACE_LABELS and ruler_key is None:
         return None
-    if ent.end < len(doc) and doc[ent.end].text in _NAME_HEADS:
+    n = len(tokens)
+    start, end = ent_start, ent_end = ent.start, ent.end
+    if ent_end < n and tokens[ent_end].text in _NAME_HEADS:
         return None  # the first word of an organisation's name
-    start, end = ent.start, ent.end
-    while end > start and doc[end - 1].text in _POSSESSIVE:  # "Armenia's" as one entity
+    while end > start and tokens[end - 1].text in _POSSESSIVE:  # "Armenia's" as one entity
         end -= 1
-    if end > start and doc[start].lower_ == "the":
+    if end > start and lowers[start] == "the":
         start += 1
     if start >= end:
         return None
 
     def chars(a: int, b: int) -> tuple[int, int]:
-        return doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)
+        last = tokens[b - 1]
+        return tokens[a].idx, last.idx + len(last.text)
 
-    def text(a: int, b: int) -> str:
-        return doc[a:b].text
+    def text(a: int, b: int) -> str:  # doc[a:b].text, for a < b
+        return doc_text[tokens[a].idx:chars(a, b)[1]]
 
     # a direction inside the entity ("Northern Syria") or just before it ("northwest Syria")
-    inner = _direction_length(doc, start, end)
-    outer = None if inner else _direction_before(doc, start)
+    inner = _direction_length(tokens, start, end)
+    outer = None if inner else _direction_before(tokens, start)
     first = outer if outer is not None else start
     core = start + inner  # the name without its direction
     # a word after it that says which kind of place it is ("Idlib province", "Raqqa city")
-    suffix = doc[end].lower_ if end == ent.end and end < len(doc) else ""
+    suffix = lowers[end] if end == ent_end and end < n else ""
     prefer = "admin1" if suffix in _REGION_WORDS else "city" if suffix in _SETTLEMENT_WORDS else None
 
     readings = []
@@ -153,28 +169,35 @@ def _mention(doc: Doc, ent: Span) -> _Mention | None:
     if prefer:
         readings.append(_Reading(text(core, end), *chars(first, end + 1), prefer=prefer))
     readings.append(_Reading(text(core, end), *chars(first, end)))
-    return _Mention(label=ent.label_, readings=readings, ruler_key=ruler_key)
+    return _Mention(label=label, readings=readings, ruler_key=ruler_key)
 
 
-def _direction_length(doc: Doc, start: int, end: int) -> int:
-    """How many tokens at the start of doc[start:end] are a direction ("north", "-", "western")."""
+def _direction_length(tokens: list[Token], start: int, end: int) -> int:
+    """How many tokens at the start of tokens[start:end] are a direction ("north", "-", "western")."""
     n = 0
-    while start + n < end - 1 and (_DIRECTION.match(doc[start + n].text) or
-                                   (doc[start + n].text == "-" and n > 0)):
+    while start + n < end - 1 and (_DIRECTION.match(tokens[start + n].text) or
+                                   (tokens[start + n].text == "-" and n > 0)):
         n += 1
-    if n and doc[start + n - 1].text == "-":
+    if n and tokens[start + n - 1].text == "-":
         n -= 1
-    return n if n and _DIRECTION.match(doc[start:start + n].text.replace(" ", "")) else 0
+    if not n:
+        return 0
+    # the words as written, spaces dropped (`Span.text` of the run, without its inner spaces)
+    joined = "".join(t.text_with_ws for t in tokens[start:start + n]).replace(" ", "")
+    return n if _DIRECTION.match(joined) else 0
 
 
-def _direction_before(doc: Doc, start: int) -> int | None:
+def _direction_before(tokens: list[Token], start: int) -> int | None:
     """The first token of a direction right before a name, if there is one."""
     i = start - 1
-    if i < 0 or doc[i].ent_type_:
+    if i < 0:
         return None
-    if _DIRECTION.match(doc[i].text):
+    before = tokens[i]
+    if before.ent_type_:
+        return None
+    if _DIRECTION.match(before.text):
         # "north-western": north, -, western
-        if i >= 2 and doc[i - 1].text == "-" and _DIRECTION.match(doc[i - 2].text):
+        if i >= 2 and tokens[i - 1].text == "-" and _DIRECTION.match(tokens[i - 2].text):
             return i - 2
         return i
     return None
@@ -182,13 +205,22 @@ def _direction_before(doc: Doc, start: int) -> int | None:
 
 # -- resolving ----------------------------------------------------------------------------------
 
-def _resolve(gazetteer: Gazetteer, mention: _Mention, context: frozenset[str], hints: frozenset[str]
-             ) -> tuple[Place | None, _Reading]:
-    """The first reading the gazetteer knows, and the place it means, if that is plausible."""
+def _resolve(gazetteer: Gazetteer, mention: _Mention, context: frozenset[str], hints: frozenset[str],
+             memo: _Memo | None = None) -> tuple[Place | None, _Reading]:
+    """The first reading the gazetteer knows, and the place it means, if that is plausible.
+    `memo` keeps the gazetteer's answers for the article (see `_Memo`)."""
     for reading in mention.readings:
         if not _lookup_worthy(reading.name):
             continue
-        place = gazetteer.resolve(reading.name, context, hint_countries=hints, prefer=reading.prefer)
+        if memo is None:
+            place = gazetteer.resolve(reading.name, context, hint_countries=hints, prefer=reading.prefer)
+        else:
+            key = (reading.name, context, hints, reading.prefer)
+            if key in memo:
+                place = memo[key]
+            else:
+                place = memo[key] = gazetteer.resolve(reading.name, context, hint_countries=hints,
+                                                      prefer=reading.prefer)
         if place is None:
             continue
         if reading.prefer and not _kind_matches(place, reading.prefer, context):
@@ -210,6 +242,7 @@ def _resolve(gazetteer: Gazetteer, mention: _Mention, context: frozenset[str], h
     return None, last
 
 
+@lru_cache(maxsize=4096)
 def _lookup_worthy(name: str) -> bool:
     """A name worth looking up: capitalised somewhere ("Southwest of" leaves "of"), not ending
     in a hyphen ("al-"), and not a function word."""
@@ -257,25 +290,25 @@ def _unambiguous(gazetteer: Gazetteer, name: str, place: Place) -> bool:
     return len({p.country for p in gazetteer.candidates(name)}) == 1
 
 
-def _local_hints(doc: Doc, mentions: list[_Mention], gazetteer: Gazetteer,
-                 context: frozenset[str]) -> dict[int, frozenset[str]]:
+def _local_hints(text: str, mentions: list[_Mention], gazetteer: Gazetteer,
+                 context: frozenset[str], memo: _Memo | None = None) -> dict[int, frozenset[str]]:
     """Countries the neighbouring words pin a mention to. "Tripoli, Lebanon": a country or region
     right after a comma places the town before it; "Atlanta, Georgia": a town whose name only one
     country has places the region after it; "Syria's Idlib": a possessive country before it."""
     hints: dict[int, set[str]] = defaultdict(set)
     for i in range(len(mentions) - 1):
         left, right = mentions[i], mentions[i + 1]
-        between = text_of(doc)[left.end:right.start]
+        between = text[left.end:right.start]
         if between.strip() == ",":
-            outer, _ = _resolve(gazetteer, right, context, frozenset())
+            outer, _ = _resolve(gazetteer, right, context, frozenset(), memo)
             if outer is not None and outer.country and outer.feature in ("country", "admin1"):
                 hints[i].add(outer.country)
-            inner, reading = _resolve(gazetteer, left, context, frozenset())
+            inner, reading = _resolve(gazetteer, left, context, frozenset(), memo)
             if inner is not None and inner.country and inner.feature in ("city", "town") \
                     and _unambiguous(gazetteer, reading.name, inner):
                 hints[i + 1].add(inner.country)
         elif between.strip() in ("'s", "’s", "s") and between.startswith(("'", "’", "s")):
-            outer, _ = _resolve(gazetteer, left, context, frozenset())
+            outer, _ = _resolve(gazetteer, left, context, frozenset(), memo)
             if outer is not None and outer.country and outer.feature in ("country", "admin1"):
                 hints[i + 1].add(outer.country)
     return {i: frozenset(countries) for i, countries in hints.items()}
