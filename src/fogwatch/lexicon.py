@@ -36,6 +36,9 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # Longest cue phrase, in words; bounds the n-gram lookups the extractor makes per noun phrase.
 MAX_CUE_WORDS = 4
+# Bound of the per-lexicon memo of name lookups (surface form → result): entity texts recur within
+# and across articles, and folding one is the costly part of a miss.
+_MAX_MEMO = 50_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +139,8 @@ class Lexicon:
                                kind=entry.get("kind"))
             self.organisations[org.key] = org
         self.ambiguous: set[str] = set()
+        self._form_memo: dict[str, tuple[str, FormKind] | None] = {}
+        self._org_memo: dict[str, Organisation | None] = {}
         self._country_forms, self._country_folded = self._index_countries()
         self._org_forms, self._org_folded = self._index_organisations()
         self._index_cues(cues)
@@ -205,10 +210,15 @@ class Lexicon:
             cue = HeadCue(group.get("sector"), bool(group.get("generic")), bool(group.get("weak")))
             for phrase in group["words"]:
                 self.heads[words_of(phrase)] = cue
+        # The last word of every cue phrase: most noun phrases end in none, and need no n-gram lookups.
+        self._head_ends: frozenset[str] = frozenset(words[-1] for words in self.heads if words)
         self.modifiers: dict[tuple[str, ...], str] = {
             words_of(phrase): sector for sector, phrases in cues.get("modifiers", {}).items() for phrase in phrases
         }
+        # The last word of every modifier phrase, likewise.
+        self.modifier_ends: frozenset[str] = frozenset(words[-1] for words in self.modifiers if words)
         self.rebel_markers: frozenset[tuple[str, ...]] = frozenset(words_of(p) for p in cues.get("rebel_markers", []))
+        self._rebel_starts: frozenset[str] = frozenset(words[0] for words in self.rebel_markers if words)
         self.ethnic_markers: frozenset[str] = frozenset(w.lower() for w in cues.get("ethnic_markers", []))
         self.affixes: dict[str, str] = {
             word.lower(): relation for relation, words in cues.get("affixes", {}).items() for word in words
@@ -236,6 +246,16 @@ class Lexicon:
 
     def country_form(self, text: str) -> tuple[str, FormKind] | None:
         """(ISO3, how the text names it) for a country name, demonym, capital or seat, else None."""
+        try:
+            return self._form_memo[text]
+        except KeyError:
+            pass
+        if len(self._form_memo) >= _MAX_MEMO:
+            self._form_memo.clear()
+        found = self._form_memo[text] = self._country_form(text)
+        return found
+
+    def _country_form(self, text: str) -> tuple[str, FormKind] | None:
         text = " ".join(text.split())
         found = self._country_forms.get(text)
         if found is None and text.startswith(("the ", "The ")):
@@ -256,6 +276,16 @@ class Lexicon:
     def organisation(self, text: str) -> Organisation | None:
         """The organisation a name or alias stands for ("SOHR", "the Syrian Observatory for Human
         Rights", "Doctors Without Borders"), or None."""
+        try:
+            return self._org_memo[text]
+        except KeyError:
+            pass
+        if len(self._org_memo) >= _MAX_MEMO:
+            self._org_memo.clear()
+        found = self._org_memo[text] = self._organisation(text)
+        return found
+
+    def _organisation(self, text: str) -> Organisation | None:
         text = " ".join(text.split())
         key = self._org_forms.get(text)
         if key is None and text.startswith(("the ", "The ")):
@@ -267,6 +297,8 @@ class Lexicon:
     def head_cue(self, words: Sequence[str]) -> tuple[HeadCue, int] | None:
         """The cue of the longest phrase that ends `words` (lowercase words of a noun phrase up to its
         head), with its length in words: ("the", "armenian", "defense", "ministry") → MIL, 2."""
+        if not words or words[-1] not in self._head_ends:
+            return None
         for n in range(min(MAX_CUE_WORDS, len(words)), 0, -1):
             cue = self.heads.get(tuple(words[-n:]))
             if cue is not None:
@@ -279,8 +311,12 @@ class Lexicon:
 
     def has_rebel_marker(self, words: Sequence[str]) -> bool:
         """Whether any word or short phrase marks the actor as rebel or separatist."""
+        if self._rebel_starts.isdisjoint(words):
+            return False  # no marker starts at any word: most phrases
         n_words = len(words)
         for i in range(n_words):
+            if words[i] not in self._rebel_starts:
+                continue  # no marker starts here
             for n in (1, 2, 3):
                 if i + n <= n_words and tuple(words[i:i + n]) in self.rebel_markers:
                     return True

@@ -14,20 +14,26 @@ government title and no country takes the one country its sentence names (`_titl
 a people or an ethnic group named where it lives takes that country ("ethnic Turks in Sweden").
 
 All vocabulary lives in data/actors/ (see fogwatch.lexicon); this module holds only the grammar.
-One pass over the tokens builds the phrases; each phrase looks only at its own few tokens.
+One pass over the tokens builds the phrases; each phrase looks only at its own few tokens. The parse
+is read from plain per-Doc lists (`_Sheet`), built once per call: spaCy makes a new Token object on
+every `doc[i]`, `token.head` or `token.children`, which made walking the tree most of this
+extractor's time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy
+from spacy.attrs import DEP, ENT_TYPE, HEAD, IDX, IS_PUNCT, IS_QUOTE, ORTH, SPACY, TAG
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 
 from fogwatch.extract import Context
-from fogwatch.language import columns
+from fogwatch.language import columns, sentences, text_of
 from fogwatch.lexicon import HeadCue, Lexicon, Organisation
 from fogwatch.model import ActorMention
+
 
 # Left dependents that belong to a noun phrase; a clause or preposition hanging left of a head (as in
 # an unpunctuated headline) does not.
@@ -51,6 +57,80 @@ _EDGE_POS = frozenset({"PUNCT", "CCONJ", "SCONJ", "ADP", "PART", "SPACE"})
 _NAME_POS = frozenset({"NOUN", "PROPN", "ADJ", "VERB", "X"})
 # Longest phrase, in tokens: a left subtree beyond this is a misparse, not a noun phrase.
 MAX_PHRASE_TOKENS = 12
+
+# What `_sheet` reads in one `Doc.to_array` call (numpy, spaCy's own dependency); HEAD is relative.
+_SHEET_ATTRS = [HEAD, DEP, ORTH, IDX, TAG, ENT_TYPE, IS_PUNCT, IS_QUOTE, SPACY]
+_POSSESSIVE_TAG = get_string_id("POS")
+_DATE_TYPE, _TIME_TYPE = get_string_id("DATE"), get_string_id("TIME")
+# Strings by string-store hash (the same in every pipeline), filled on first sight: dependency
+# labels, a small set, and token texts, bounded so that a long run over ever new words does not
+# grow it without end.
+_STRINGS: dict[int, str] = {}
+_MAX_STRINGS = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class _Sheet:
+    """The token attributes the grammar reads, as plain lists indexed by token (see the module
+    docstring for why). Heads and children are token indices."""
+
+    doc: Doc
+    tokens: list[Token]
+    text: list[str]
+    lower: list[str]
+    lemma: list[str]  # lowercased
+    pos: list[str]
+    dep: list[str]
+    head: list[int]  # a root is its own head
+    lefts: list[list[int]]  # children left of the token, in text order
+    rights: list[list[int]]
+    idx: list[int]  # character offset
+    possessive: list[bool]  # tag POS ("'s")
+    dateline: list[bool]  # inside a DATE or TIME entity
+    punct: list[bool]
+    quote: list[bool]
+    spaced: list[bool]  # followed by whitespace
+
+    def children(self, i: int) -> list[int]:
+        return self.lefts[i] + self.rights[i]
+
+
+def _strings(ids: list[int], doc: Doc) -> list[str]:
+    """The strings of hashes through `_STRINGS`: a dict hit instead of a string-store lookup."""
+    try:
+        return [_STRINGS[h] for h in ids]
+    except KeyError:
+        if len(_STRINGS) > _MAX_STRINGS:
+            _STRINGS.clear()
+        strings = doc.vocab.strings
+        for h in ids:
+            if h not in _STRINGS:
+                _STRINGS[h] = strings[h] if h else ""
+        return [_STRINGS[h] for h in ids]
+
+
+def _sheet(doc: Doc) -> _Sheet:
+    """The Doc's `_Sheet`: the shared `columns` plus what only this extractor reads."""
+    cols = columns(doc)
+    n = len(doc)
+    if n:
+        array = doc.to_array(_SHEET_ATTRS)
+        head = (array[:, 0].astype(numpy.int64) + numpy.arange(n)).tolist()
+        dep, orth, idx = array[:, 1:4].T.tolist()
+        flags = [array[:, 4] == _POSSESSIVE_TAG, (array[:, 5] == _DATE_TYPE) | (array[:, 5] == _TIME_TYPE),
+                 *(array[:, 6:] == 1).T]
+        possessive, dateline, punct, quote, spaced = (column.tolist() for column in flags)
+    else:
+        head, dep, orth, idx, possessive, dateline, punct, quote, spaced = ([] for _ in range(9))
+    lefts: list[list[int]] = [[] for _ in range(n)]
+    rights: list[list[int]] = [[] for _ in range(n)]
+    for i, h in enumerate(head):
+        if i < h:
+            lefts[h].append(i)
+        elif i > h:
+            rights[h].append(i)
+    return _Sheet(doc, cols.tokens, _strings(orth, doc), cols.lower, cols.lemma, cols.pos, _strings(dep, doc),
+                  head, lefts, rights, idx, possessive, dateline, punct, quote, spaced)
 
 
 @dataclass(slots=True)
@@ -78,7 +158,7 @@ class _Evidence:
 class _Phrase:
     """One noun phrase around a nominal head, and what its tokens say."""
 
-    head: Token
+    head: int  # its head token
     start: int
     end: int  # exclusive token index
     ent: _Ent | None  # the entity the head belongs to
@@ -99,6 +179,8 @@ class _Phrase:
 
     @property
     def owners(self) -> list[_Evidence]:
+        if not self.countries:  # most phrases: skip building the comprehension
+            return []
         return [e for e in self.countries if e.relation in _OWNS]
 
     @property
@@ -123,38 +205,46 @@ class _Phrase:
 def extract_actors(doc: Doc, ctx: Context | None = None) -> list[ActorMention]:
     """The actors mentioned in `doc`, one per noun phrase, in text order."""
     lex = Lexicon.default()
-    cols = columns(doc)
-    tokens = cols.tokens  # spaCy builds a Token object per `doc[i]`: build each once
-    ents = _entities(doc, tokens, lex)
-    roots = {id(e): doc[e.start:e.end].root.i for e in {id(e): e for e in ents if e is not None}.values()}
-    pos = cols.pos
-    phrases = {i: _phrase(tokens, tokens[i], ents, lex) for i in range(len(tokens))
-               if (ents[i] is not None or pos[i] in _HEAD_POS) and _is_head(tokens[i], ents, roots)}
+    sheet = _sheet(doc)
+    ents = _entities(doc, sheet, lex)
+    roots = {id(e): _root(doc, e) for e in {id(e): e for e in ents if e is not None}.values()}
+    pos = sheet.pos
+    phrases = {i: _phrase(sheet, i, ents, roots, lex) for i in range(len(doc))
+               if (ents[i] is not None or pos[i] in _HEAD_POS) and _is_head(sheet, i, ents, roots)}
     for phrase in reversed(phrases.values()):  # complements first: they lie to the right
-        _absorb(phrase, phrases, lex)
+        _absorb(sheet, phrase, phrases, lex)
     _titled_persons_country(doc, ents, phrases)
     mentions: list[ActorMention] = []
     for phrase in phrases.values():
         if not phrase.consumed:
-            mentions.extend(_mentions(doc, phrase, lex))
+            mentions.extend(_mentions(sheet, phrase, lex))
     return _without_overlaps(mentions)
 
 
 # -- entities -------------------------------------------------------------------------------------
 
-def _entities(doc: Doc, tokens: list[Token], lex: Lexicon) -> list[_Ent | None]:
+def _entities(doc: Doc, sheet: _Sheet, lex: Lexicon) -> list[_Ent | None]:
     """Per token, the actor-relevant entity it belongs to (None elsewhere)."""
     at: list[_Ent | None] = [None] * len(doc)
     for span in doc.ents:
-        if span.label_ not in _ENTITY_LABELS or span.text.endswith("-"):
+        label = span.label_
+        if label not in _ENTITY_LABELS:
+            continue
+        text = _span_text(sheet, span.start, span.end)
+        if text.endswith("-"):
             continue  # "pro-" cut off by the NER is the prefix of the next word, not a name
-        found = _classify(span.text, span.label_, span.ent_id_, lex)
+        found = _classify(text, label, span.ent_id_, lex)
         if found is not None:
             _mark(at, _Ent(span.start, span.end, *found))
-        elif span.label_ in ("ORG", "NORP"):
-            kind = "unknown_org" if span.label_ == "ORG" else "norp"
-            _split_unknown(doc, tokens, span.start, span.end, at, lex, kind)
+        elif label in ("ORG", "NORP"):
+            kind = "unknown_org" if label == "ORG" else "norp"
+            _split_unknown(doc, sheet, span.start, span.end, at, lex, kind)
     return at
+
+
+def _root(doc: Doc, ent: _Ent) -> int:
+    """The entity's root token (`Span.root`, which for one token is that token)."""
+    return ent.start if ent.end - ent.start == 1 else doc[ent.start:ent.end].root.i
 
 
 def _mark(at: list[_Ent | None], ent: _Ent) -> None:
@@ -182,7 +272,7 @@ def _classify(text: str, label: str, ident: str, lex: Lexicon) -> tuple[str, str
     return None
 
 
-def _split_unknown(doc: Doc, tokens: list[Token], start: int, end: int, at: list[_Ent | None], lex: Lexicon,
+def _split_unknown(doc: Doc, sheet: _Sheet, start: int, end: int, at: list[_Ent | None], lex: Lexicon,
                    kind: str) -> None:
     """An organisation or people the lexicon does not know: its country forms become entities of
     their own ("the Syrian Foreign Ministry"), and the rest one entity of `kind` unless its head is a
@@ -190,139 +280,151 @@ def _split_unknown(doc: Doc, tokens: list[Token], start: int, end: int, at: list
     i = start
     while i < end:
         for n in (2, 1):
-            form = lex.country_form(doc[i:i + n].text) if i + n <= end else None
+            form = lex.country_form(_span_text(sheet, i, i + n)) if i + n <= end else None
             if form is not None and form[1] != "capital":
                 _mark(at, _Ent(i, i + n, "country" if form[1] == "name" else form[1], form[0]))
                 i += n
                 break
         else:
             i += 1
-    root = tokens[doc[start:end].root.i]
-    if at[root.i] is None and lex.head_cue([root.lower_]) is None and lex.head_cue([root.lemma_.lower()]) is None:
+    root = doc[start:end].root.i
+    if at[root] is None and lex.head_cue([sheet.lower[root]]) is None and lex.head_cue([sheet.lemma[root]]) is None:
         _mark(at, _Ent(start, end, kind))
 
 
 # -- noun phrases ---------------------------------------------------------------------------------
 
-def _is_modifier(token: Token) -> bool:
-    while token.dep_ == "conj" and token.head.i != token.i:
-        token = token.head
-    if token.dep_ in _MODIFIER_DEPS:
+def _is_modifier(sheet: _Sheet, i: int) -> bool:
+    dep, head = sheet.dep, sheet.head
+    while dep[i] == "conj" and head[i] != i:
+        i = head[i]
+    if dep[i] in _MODIFIER_DEPS:
         return True
     # "Turkish" in "Turkish-backed": attached to the participle that modifies the head.
-    return token.dep_ == "npadvmod" and token.i < token.head.i and token.head.pos_ in ("ADJ", "VERB")
+    return dep[i] == "npadvmod" and i < head[i] and sheet.pos[head[i]] in ("ADJ", "VERB")
 
 
 _HEAD_POS = frozenset({"NOUN", "PROPN", "ADJ", "NUM", "X"})  # what a head outside an entity can be
 
 
-def _is_head(token: Token, ents: list[_Ent | None], roots: dict[int, int]) -> bool:
+def _is_head(sheet: _Sheet, i: int, ents: list[_Ent | None], roots: dict[int, int]) -> bool:
     """Whether a token opens a noun phrase: a nominal that modifies nothing, or an entity's root
     (`roots`: each entity's root token, by the entity's id)."""
-    ent = ents[token.i]
+    ent = ents[i]
     if ent is not None:
-        return roots[id(ent)] == token.i and not _is_modifier(token)
-    if _is_modifier(token):
+        return roots[id(ent)] == i and not _is_modifier(sheet, i)
+    if _is_modifier(sheet, i):
         return False
-    return token.pos_ in ("NOUN", "PROPN") or token.pos_ in ("ADJ", "NUM", "X") and token.dep_ in _NOMINAL_DEPS
+    pos = sheet.pos[i]
+    return pos in ("NOUN", "PROPN") or pos in ("ADJ", "NUM", "X") and sheet.dep[i] in _NOMINAL_DEPS
 
 
-def _phrase(tokens: list[Token], head: Token, ents: list[_Ent | None], lex: Lexicon) -> _Phrase:
-    ent = ents[head.i]
-    start = max(_left_bound(head, head), head.i - MAX_PHRASE_TOKENS)
-    start = _cut(tokens, start, head.i)
-    end = head.i + 1
+def _phrase(sheet: _Sheet, head: int, ents: list[_Ent | None], roots: dict[int, int], lex: Lexicon) -> _Phrase:
+    ent = ents[head]
+    start = max(_left_bound(sheet, head, head), head - MAX_PHRASE_TOKENS)
+    start = _cut(sheet, start, head)
+    end = head + 1
     if ent is not None:
         start, end = min(start, ent.start), max(end, ent.end)
-    phrase = _Phrase(head, start, end, ent, _words(tokens[start:head.i + 1 if ent is None else ent.start]))
+    phrase = _Phrase(head, start, end, ent, _words(sheet, start, head + 1 if ent is None else ent.start))
     if ent is None:
-        _read_head(tokens, phrase, lex)
+        _read_head(sheet, phrase, lex)
     elif ent.kind == "person" and (found := lex.head_cue(phrase.words)):
         phrase.cue, phrase.cue_len = found  # a title before the name: "President", "Gen."
-    _collect(tokens, phrase, ents, lex)
+    _collect(sheet, phrase, ents, roots, lex)
+    if ent is None and phrase.cue is None:
+        # Neither an actor nor a complement one takes in: only the organisations and countries inside
+        # it can be mentioned (`_inner_mentions`), so the rest would go unread.
+        return phrase
     phrase.rebel = lex.has_rebel_marker(phrase.words)
-    phrase.ethnic = any(w in lex.ethnic_markers for w in phrase.words)
+    phrase.ethnic = not lex.ethnic_markers.isdisjoint(phrase.words)
     phrase.mod_sector = _modifier_sector(phrase.words[:len(phrase.words) - phrase.cue_len], lex)
     if ent is None or ent.kind in ("norp", "people"):
-        phrase.located = _location(head, ents, lex)
+        phrase.located = _location(sheet, head, ents, lex)
     if phrase.located is None and phrase.ethnic:
-        phrase.located = _where_it_acts(head, ents)
+        phrase.located = _where_it_acts(sheet.tokens[head], ents)
     return phrase
 
 
-def _cut(tokens: list[Token], start: int, head: int) -> int:
+def _cut(sheet: _Sheet, start: int, head: int) -> int:
     """Where a phrase really starts when its left part runs into a dateline glued to a headline, or
     back across a quotation mark it does not close ('an American" the Observatory'; a quoted
     modifier such as “enemy” tanks stays whole)."""
-    quotes = [i for i in range(start, head) if tokens[i].is_quote and tokens[i].tag_ != "POS"]
-    if len(quotes) % 2:
-        start = quotes[-1] + 1
-    for i in range(head - 1, start - 1, -1):
-        if tokens[i].ent_type_ in ("DATE", "TIME"):
-            return i + 1
+    quote, possessive = sheet.quote, sheet.possessive
+    if True in quote[start:head]:  # most phrases have none
+        quotes = [i for i in range(start, head) if quote[i] and not possessive[i]]
+        if len(quotes) % 2:
+            start = quotes[-1] + 1
+    if True in sheet.dateline[start:head]:
+        for i in range(head - 1, start - 1, -1):
+            if sheet.dateline[i]:
+                return i + 1
     return start
 
 
-def _left_bound(token: Token, head: Token) -> int:
+def _left_bound(sheet: _Sheet, token: int, head: int) -> int:
     """The first token of the phrase: the head's noun-phrase dependents on the left, and theirs in
     turn (an adverb only inside a number or adjective: "at least 200", not "further east")."""
-    start = token.i
-    for child in token.lefts:
-        dep = child.dep_
+    start = token
+    for child in sheet.lefts[token]:
+        dep = sheet.dep[child]
         if dep not in _PHRASE_LEFT_DEPS:
             continue
-        if dep == "punct" and (token.i - child.i > 2 or child.text in (",", ";", ":")):
+        if dep == "punct" and (token - child > 2 or sheet.text[child] in (",", ";", ":")):
             continue
-        if token is head and (dep == "advmod" or dep == "npadvmod" and child.nbor(1).text != "-"):
+        if token == head and (dep == "advmod" or dep == "npadvmod" and sheet.text[child + 1] != "-"):
             continue  # "east" in "further east government troops"; but "Turkish" in "Turkish-backed"
-        start = min(start, _left_bound(child, head))
+        start = min(start, _left_bound(sheet, child, head))
     return start
 
 
-def _words(tokens: Iterable[Token]) -> list[str]:
-    """Lowercase words of a run of tokens: hyphenated words joined ("self-declared"), punctuation
+def _words(sheet: _Sheet, start: int, end: int) -> list[str]:
+    """Lowercase words of tokens [start, end): hyphenated words joined ("self-declared"), punctuation
     and the possessive mark left out."""
+    text, lower, punct, possessive = sheet.text, sheet.lower, sheet.punct, sheet.possessive
     words: list[str] = []
     glue = False
     spaced = True  # whether the previous token was followed by a space
-    for token in tokens:
-        if token.text == "-" and words and not spaced:
+    for i in range(start, end):
+        if text[i] == "-" and words and not spaced:
             words[-1] += "-"
             glue = True
-        elif token.is_punct or token.tag_ == "POS":
+        elif punct[i] or possessive[i]:
             glue = False
         elif glue:
-            words[-1] += token.lower_
+            words[-1] += lower[i]
             glue = False
         else:
-            words.append(token.lower_)
-        spaced = bool(token.whitespace_)
+            words.append(lower[i])
+        spaced = sheet.spaced[i]
     return words
 
 
-def _read_head(tokens: list[Token], phrase: _Phrase, lex: Lexicon) -> None:
+def _read_head(sheet: _Sheet, phrase: _Phrase, lex: Lexicon) -> None:
     """The cue of a plain head: the longest cue phrase ending at it ("defense ministry"), or running
     on through an of-complement ("Ministry of Defense"), or an aircraft designation ("F-16")."""
-    head = phrase.head
-    found = lex.head_cue(phrase.words) or lex.head_cue([*phrase.words[:-1], head.lemma_.lower()])
-    of_phrase = _of_phrase(tokens, head, lex)
+    head, words = phrase.head, phrase.words
+    found = lex.head_cue(words)
+    if found is None and not (words and words[-1] == sheet.lemma[head]):  # else the same lookup again
+        found = lex.head_cue([*words[:-1], sheet.lemma[head]])
+    of_phrase = _of_phrase(sheet, head, lex)
     if of_phrase is not None:
         found, phrase.end = (of_phrase[0], 1), of_phrase[1]
     if found is not None:
         phrase.cue, phrase.cue_len = found
-    elif _is_designation(head.text):
+    elif _is_designation(sheet.text[head]):
         phrase.cue, phrase.cue_len = lex.heads.get(("aircraft",)), 1
 
 
-def _of_phrase(tokens: list[Token], head: Token, lex: Lexicon) -> tuple[HeadCue, int] | None:
-    for child in head.rights:
-        if child.dep_ == "prep" and child.lower_ == "of":
-            pobj = next((c for c in child.rights if c.dep_ == "pobj"), None)
-            if pobj is not None and pobj.i - head.i <= 4:
-                words = (head.lower_, "of", *_words(tokens[pobj.left_edge.i:pobj.i + 1]))
-                if (cue := lex.heads.get(words)) is not None:
-                    return cue, pobj.i + 1
-        return None
+def _of_phrase(sheet: _Sheet, head: int, lex: Lexicon) -> tuple[HeadCue, int] | None:
+    rights = sheet.rights[head]
+    if not rights or sheet.lower[rights[0]] != "of" or sheet.dep[rights[0]] != "prep":
+        return None  # only an "of" complement, as the first right dependent, runs a cue on
+    pobj = next((c for c in sheet.rights[rights[0]] if sheet.dep[c] == "pobj"), None)
+    if pobj is not None and pobj - head <= 4:
+        words = (sheet.lower[head], "of", *_words(sheet, sheet.tokens[pobj].left_edge.i, pobj + 1))
+        if (cue := lex.heads.get(words)) is not None:
+            return cue, pobj + 1
     return None
 
 
@@ -334,86 +436,96 @@ def _is_designation(text: str) -> bool:
 
 def _modifier_sector(words: list[str], lex: Lexicon) -> str | None:
     """The sector of the modifier nearest the head ("military sources", "human rights groups")."""
+    ends = lex.modifier_ends
+    if ends.isdisjoint(words):
+        return None  # no modifier phrase ends in any of the words: most phrases
     for i in range(len(words) - 1, -1, -1):
+        if words[i] not in ends:
+            continue  # no modifier phrase ends with this word
         for n in (2, 1):
             if i - n + 1 >= 0 and (sector := lex.modifier_sector(words[i - n + 1:i + 1])):
                 return sector
     return None
 
 
-def _collect(tokens: list[Token], phrase: _Phrase, ents: list[_Ent | None], lex: Lexicon) -> None:
+def _collect(sheet: _Sheet, phrase: _Phrase, ents: list[_Ent | None], roots: dict[int, int], lex: Lexicon) -> None:
     """The country forms and organisations among the phrase's tokens, and how each relates to the head."""
     seen: set[int] = set()
     for i in range(phrase.start, phrase.end):
         ent = ents[i]
         if ent is None:
-            if "-" in tokens[i].text[1:-1]:
-                _hyphenated(tokens[i], phrase, lex)
+            if "-" in sheet.text[i][1:-1]:
+                _hyphenated(sheet, i, phrase, lex)
             continue
         if ent is phrase.ent or id(ent) in seen:
             continue
         seen.add(id(ent))
-        root = phrase.head.doc[ent.start:ent.end].root
-        relation = _relation(tokens, ent.start, ent.end - 1, lex)
+        root = roots[id(ent)]
+        relation = _relation(sheet, ent.start, ent.end - 1, lex)
         if ent.kind in _COUNTRY_KINDS:
-            conj = root.dep_ == "conj" or any(c.dep_ == "conj" for c in root.children if c.i < phrase.head.i)
-            phrase.countries.append(_Evidence(ent, root.i, relation, conj))
-        elif ent.kind in _ORG_KINDS and relation in _OWNS and _attached(root, phrase.head):
-            phrase.orgs.append(_Evidence(ent, root.i, relation))
+            conj = sheet.dep[root] == "conj" or any(sheet.dep[c] == "conj" for c in sheet.children(root)
+                                                    if c < phrase.head)
+            phrase.countries.append(_Evidence(ent, root, relation, conj))
+        elif ent.kind in _ORG_KINDS and relation in _OWNS and _attached(sheet, root, phrase.head):
+            phrase.orgs.append(_Evidence(ent, root, relation))
         elif ent.kind == "norp" and relation == "direct":
             phrase.nonstate = True
 
 
-def _hyphenated(token: Token, phrase: _Phrase, lex: Lexicon) -> None:
+def _hyphenated(sheet: _Sheet, i: int, phrase: _Phrase, lex: Lexicon) -> None:
     """"U.S.-led" or "pro-Iranian" as one token: its country form and that form's relation."""
-    prefix, _, suffix = token.text.rpartition("-")
+    prefix, _, suffix = sheet.text[i].rpartition("-")
     if (form := lex.country_form(prefix)) is not None:
         relation = lex.affixes.get(suffix.lower(), "direct")
     elif (form := lex.country_form(suffix)) is not None:
         relation = lex.prefixes.get(prefix.lower(), "direct")
     else:
         return
-    ent = _Ent(token.i, token.i + 1, "country" if form[1] == "name" else form[1], form[0])
-    phrase.countries.append(_Evidence(ent, token.i, relation))
+    ent = _Ent(i, i + 1, "country" if form[1] == "name" else form[1], form[0])
+    phrase.countries.append(_Evidence(ent, i, relation))
 
 
-def _attached(token: Token, head: Token) -> bool:
+def _attached(sheet: _Sheet, token: int, head: int) -> bool:
     """Whether a modifier hangs on the head itself (through conjuncts at most): "SOHR sources", not an
     organisation deep in an unpunctuated headline's compound chain."""
-    while token.dep_ == "conj" and token.head.i != token.i:
-        token = token.head
-    return token.head.i == head.i
+    while sheet.dep[token] == "conj" and sheet.head[token] != token:
+        token = sheet.head[token]
+    return sheet.head[token] == head
 
 
-def _relation(doc: list[Token], first: int, last: int, lex: Lexicon) -> str:
+def _relation(sheet: _Sheet, first: int, last: int, lex: Lexicon) -> str:
     """How a modifier relates to the head: "Turkish-backed" and "pro-Iranian" only back it,
     "U.S.-led" leads it, "London-based" and "anti-Syrian" do not make it theirs."""
-    if last + 2 < len(doc) and doc[last + 1].text == "-" and not doc[last].whitespace_:
-        return lex.affixes.get(doc[last + 2].lower_, "direct")
-    if first >= 2 and doc[first - 1].text == "-" and not doc[first - 2].whitespace_:
-        return lex.prefixes.get(doc[first - 2].lower_, "direct")
-    if first >= 1 and len(doc[first - 1].text) > 1 and doc[first - 1].text.endswith("-"):
-        return lex.prefixes.get(doc[first - 1].lower_.rstrip("-"), "direct")
+    text, lower = sheet.text, sheet.lower
+    if last + 2 < len(text) and text[last + 1] == "-" and not sheet.spaced[last]:
+        return lex.affixes.get(lower[last + 2], "direct")
+    if first >= 2 and text[first - 1] == "-" and not sheet.spaced[first - 2]:
+        return lex.prefixes.get(lower[first - 2], "direct")
+    if first >= 1 and len(text[first - 1]) > 1 and text[first - 1].endswith("-"):
+        return lex.prefixes.get(lower[first - 1].rstrip("-"), "direct")
     return "direct"
 
 
-def _location(head: Token, ents: list[_Ent | None], lex: Lexicon) -> str | None:
+def _location(sheet: _Sheet, head: int, ents: list[_Ent | None], lex: Lexicon) -> str | None:
     """The country of an "in / throughout / of" complement right after the head: a country or
     capital the lexicon knows, else the country of the place the gazetteer resolved."""
-    child = next(head.rights, None)
-    if child is None or child.i != head.i + 1 or child.dep_ != "prep" or child.lower_ not in lex.agent_roles.location:
+    rights = sheet.rights[head]
+    child = rights[0] if rights else None
+    if child is None or child != head + 1 or sheet.dep[child] != "prep" \
+            or sheet.lower[child] not in lex.agent_roles.location:
         return None
-    pobj = next((c for c in child.rights if c.dep_ == "pobj"), None)
+    pobj = next((c for c in sheet.rights[child] if sheet.dep[c] == "pobj"), None)
     if pobj is None:
         return None
-    ent = ents[pobj.i]
+    ent = ents[pobj]
     if ent is not None and ent.kind in ("country", "capital"):
         return ent.iso3
-    if not pobj.ent_id_.startswith("place:"):
+    ent_id = sheet.tokens[pobj].ent_id_
+    if not ent_id.startswith("place:"):
         return None
     from fogwatch.gazetteer import Gazetteer  # the places layer, already loaded with the pipeline
 
-    place = Gazetteer.default().get(pobj.ent_id_[6:])
+    place = Gazetteer.default().get(ent_id[6:])
     return place.country if place is not None else None
 
 
@@ -441,21 +553,23 @@ def _where_it_acts(head: Token, ents: list[_Ent | None]) -> str | None:
 
 # -- complements ----------------------------------------------------------------------------------
 
-def _absorb(phrase: _Phrase, phrases: dict[int, _Phrase], lex: Lexicon) -> None:
+def _absorb(sheet: _Sheet, phrase: _Phrase, phrases: dict[int, _Phrase], lex: Lexicon) -> None:
     """A role phrase takes in its complement ("officials of the self-declared … government", "Paul
     Stronski of the Carnegie Endowment", "fighters from Syria"); an actor takes in its possessor."""
-    head = phrase.head
-    prep = next((c for c in head.rights if c.dep_ == "prep" and c.lower_ in _ROLE_PREPS and c.i >= phrase.end), None)
+    head, dep, lower = phrase.head, sheet.dep, sheet.lower
+    rights = sheet.rights[head]
+    prep = next((c for c in rights if dep[c] == "prep" and lower[c] in _ROLE_PREPS and c >= phrase.end),
+                None) if rights else None
     if prep is not None:
-        pobj = next((c for c in prep.rights if c.dep_ == "pobj"), None)
-        inner = phrases.get(pobj.i) if pobj is not None else None
-        if inner is not None and not inner.consumed and _takes(phrase, prep.lower_, inner):
+        pobj = next((c for c in sheet.rights[prep] if dep[c] == "pobj"), None)
+        inner = phrases.get(pobj) if pobj is not None else None
+        if inner is not None and not inner.consumed and _takes(phrase, lower[prep], inner):
             _take(phrase, inner)
     if phrase.is_person and phrase.cue is None:
-        _title_from_apposition(phrase, phrases)
+        _title_from_apposition(sheet, phrase, phrases)
     if _is_actor_head(phrase):
-        for child in head.lefts:
-            if child.dep_ == "poss" and (inner := phrases.get(child.i)) is not None:
+        for child in sheet.lefts[head]:
+            if dep[child] == "poss" and (inner := phrases.get(child)) is not None:
                 inner.consumed = True
 
 
@@ -477,9 +591,9 @@ def _take(phrase: _Phrase, inner: _Phrase) -> None:
     inner.consumed = True
     phrase.end = max(phrase.end, inner.end)
     if inner.ent is not None and inner.ent.kind in _COUNTRY_KINDS:
-        phrase.pp_countries.append(_Evidence(inner.ent, inner.head.i))
+        phrase.pp_countries.append(_Evidence(inner.ent, inner.head))
     elif inner.ent is not None and inner.ent.kind in _ORG_KINDS:
-        phrase.pp_orgs.append(_Evidence(inner.ent, inner.head.i))
+        phrase.pp_orgs.append(_Evidence(inner.ent, inner.head))
     phrase.pp_countries.extend(inner.owners)
     phrase.pp_orgs.extend(inner.orgs)
     if inner.cue is not None and inner.cue.sector and not inner.orgs and inner.ent is None:
@@ -488,17 +602,18 @@ def _take(phrase: _Phrase, inner: _Phrase) -> None:
     phrase.rebel = phrase.rebel or inner.rebel
 
 
-def _title_from_apposition(person: _Phrase, phrases: dict[int, _Phrase]) -> None:
+def _title_from_apposition(sheet: _Sheet, person: _Phrase, phrases: dict[int, _Phrase]) -> None:
     """A person in apposition to a title takes its sector, and its country when it names one:
     "the French and Russian presidents Emmanuel Macron and Vladimir Putin", "X, an analyst at Y"."""
+    dep, heads = sheet.dep, sheet.head
     anchor = person.head
-    while anchor.dep_ == "conj" and anchor.head.i != anchor.i:
-        anchor = anchor.head
-    candidates = [c for c in person.head.children if c.dep_ == "appos"]
-    if anchor.dep_ == "appos":
-        candidates.append(anchor.head)
+    while dep[anchor] == "conj" and heads[anchor] != anchor:
+        anchor = heads[anchor]
+    candidates = [c for c in sheet.children(person.head) if dep[c] == "appos"]
+    if dep[anchor] == "appos":
+        candidates.append(heads[anchor])
     for token in candidates:
-        title = phrases.get(token.i)
+        title = phrases.get(token)
         if title is None or title.cue is None or title.ent is not None:
             continue
         person.cue = title.cue
@@ -518,7 +633,7 @@ def _titled_persons_country(doc: Doc, ents: list[_Ent | None], phrases: dict[int
     if not titled:
         return
     sent_of = [0] * len(doc)
-    for n, sent in enumerate(doc.sents):
+    for n, sent in enumerate(sentences(doc)):
         for i in range(sent.start, sent.end):
             sent_of[i] = n
     named: dict[int, set[str]] = {}
@@ -526,9 +641,9 @@ def _titled_persons_country(doc: Doc, ents: list[_Ent | None], phrases: dict[int
         if ent is not None and ent.start == i and ent.kind in _COUNTRY_KINDS and ent.iso3:
             named.setdefault(sent_of[i], set()).add(ent.iso3)
     in_article = set().union(*named.values()) if named else set()
-    with_country = {sent_of[p.head.i] for p in titled if _country(p) is not None}
+    with_country = {sent_of[p.head] for p in titled if _country(p) is not None}
     for phrase in titled:
-        sent = sent_of[phrase.head.i]
+        sent = sent_of[phrase.head]
         if _country(phrase) is not None or sent in with_country:
             continue
         countries = named.get(sent) or (in_article if not with_country else set())
@@ -545,29 +660,30 @@ def _is_actor_head(phrase: _Phrase) -> bool:
     return cue is not None and (not cue.weak or phrase.identity)
 
 
-def _acts(head: Token, lex: Lexicon) -> bool:
+def _acts(sheet: _Sheet, head: int, lex: Lexicon) -> bool:
     """Whether a bare country or capital is a party to what is said, not a place: a subject, a passive
     agent, a party "between" others, "according to" it, the object of "urge", … (sector_cues.yaml)."""
     roles = lex.agent_roles
+    deps, heads, lower, lemma = sheet.dep, sheet.head, sheet.lower, sheet.lemma
     token = head
-    while token.dep_ in ("conj", "appos") and token.head.i != token.i:
-        token = token.head
-    dep = token.dep_
+    while deps[token] in ("conj", "appos") and heads[token] != token:
+        token = heads[token]
+    dep = deps[token]
     if dep in ("nsubj", "nsubjpass", "csubj"):
         return True
     if dep == "poss":
-        return token.head.lower_ not in lex.place_nouns
+        return lower[heads[token]] not in lex.place_nouns
     if dep == "pobj":
-        prep = token.head
-        if prep.dep_ in ("agent", "mark") or prep.lower_ in roles.preps:
+        prep = heads[token]
+        if deps[prep] in ("agent", "mark") or lower[prep] in roles.preps:
             return True  # "by Turkey"; "after Azerbaijan launched …" misparsed as a preposition's object
-        allowed = roles.prep_governors.get(prep.lower_, frozenset())
-        return prep.head.lower_ in allowed or prep.head.lemma_.lower() in allowed
+        allowed = roles.prep_governors.get(lower[prep], frozenset())
+        return lower[heads[prep]] in allowed or lemma[heads[prep]] in allowed
     if dep in ("dobj", "dative"):
-        verb = token.head
+        verb = heads[token]
         # "urged Iran", or an object that the next clause is about: "led the U.S. to call on …"
-        return verb.lemma_.lower() in roles.object_verbs or \
-            any(c.dep_ in ("xcomp", "ccomp") and c.i > token.i for c in verb.children)
+        return lemma[verb] in roles.object_verbs or \
+            any(deps[c] in ("xcomp", "ccomp") and c > token for c in sheet.children(verb))
     return False
 
 
@@ -620,152 +736,168 @@ def _country(phrase: _Phrase) -> str | None:
         or phrase.context_country
 
 
-def _mentions(doc: Doc, phrase: _Phrase, lex: Lexicon) -> list[ActorMention]:
+def _mentions(sheet: _Sheet, phrase: _Phrase, lex: Lexicon) -> list[ActorMention]:
     ent, head = phrase.ent, phrase.head
     if ent is not None and ent.kind in ("country", "capital"):
-        if not _acts(head, lex):
+        if not _acts(sheet, head, lex):
             return []
         # A country owning an event acts through whoever carries it out: "Azerbaijan's offensive".
-        sector = lex.event_sector([head.head.lower_]) if head.dep_ == "poss" else None
+        sector = lex.event_sector([sheet.lower[sheet.head[head]]]) if sheet.dep[head] == "poss" else None
         country = lex.country(ent.iso3)
-        name = country.name if ent.kind == "country" and country else _text(doc, ent.start, ent.end)
-        return [_mention(doc, phrase.start, phrase.end, name, ent.iso3, sector or "GOV", ent.kind)]
+        name = country.name if ent.kind == "country" and country else _text(sheet, ent.start, ent.end)
+        return [_mention(sheet, phrase.start, phrase.end, name, ent.iso3, sector or "GOV", ent.kind)]
     if not _is_actor_head(phrase):
-        return _inner_mentions(doc, phrase, lex)
-    if ent is not None and head.dep_ == "pobj":
-        if ent.kind == "person" and head.head.lower_ in lex.person_place_preps:
+        return _inner_mentions(sheet, phrase, lex)
+    if ent is not None and sheet.dep[head] == "pobj":
+        if ent.kind == "person" and sheet.lower[sheet.head[head]] in lex.person_place_preps:
             return []  # "near Tal Abyad": a place the NER took for a person
-        if ent.kind == "seat" and head.head.lower_ in lex.agent_roles.locative:
+        if ent.kind == "seat" and sheet.lower[sheet.head[head]] in lex.agent_roles.locative:
             return []  # "talks at the White House": the building, not the government
     sector = _sector(phrase)
     owners = phrase.owners
     if ent is None and len({e.ent.iso3 for e in owners}) > 1 and any(e.conj for e in owners):
-        return _split(doc, phrase, owners, sector)
-    kind, name = _kind_and_name(doc, phrase, sector)
-    return [_mention(doc, phrase.start, phrase.end, name, _country(phrase), sector, kind)]
+        return _split(sheet, phrase, owners, sector)
+    kind, name = _kind_and_name(sheet, phrase, sector)
+    return [_mention(sheet, phrase.start, phrase.end, name, _country(phrase), sector, kind)]
 
 
-def _kind_and_name(doc: Doc, phrase: _Phrase, sector: str | None) -> tuple[str, str]:
+def _kind_and_name(sheet: _Sheet, phrase: _Phrase, sector: str | None) -> tuple[str, str]:
     ent = phrase.ent
     if ent is not None and ent.org is not None:
         return "organisation", ent.org.name
     if ent is not None and ent.kind in ("seat", "person", "unknown_org"):
-        text = _text(doc, ent.start, ent.end)
+        text = _text(sheet, ent.start, ent.end)
         text = text[4:] if text.startswith(("the ", "The ")) else text
         return {"seat": "seat", "person": "person"}.get(ent.kind, "organisation"), text
     org = phrase.deciding_org()
     if org is not None and sector == org.sector:
         return "organisation", org.name  # "SOHR sources", "BBC reports"
-    return "group", _phrase_name(doc, phrase)
+    return "group", _phrase_name(sheet, phrase)
 
 
-def _phrase_name(doc: Doc, phrase: _Phrase) -> str:
+def _phrase_name(sheet: _Sheet, phrase: _Phrase) -> str:
     """The phrase without determiners, numbers, possessive marks, backers and punctuation:
     "The Armenian defense ministry" → "Armenian defense ministry", "Azerbaijan's government" →
     "Azerbaijan government", "Turkish-backed Syrian mercenaries" → "Syrian mercenaries"."""
+    text = sheet.text
     skip: set[int] = set()
     for evidence in phrase.countries:
         if evidence.relation in _OWNS:
             continue
         start, end = evidence.ent.start, evidence.ent.end
         skip.update(range(start, end))
-        if end + 1 < len(doc) and doc[end].text == "-":
+        if end + 1 < len(text) and text[end] == "-":
             skip.update((end, end + 1))  # "Turkish-backed"
-        if start >= 1 and doc[start - 1].text.endswith("-"):
-            skip.update((start - 1, start - 2) if doc[start - 1].text == "-" else (start - 1,))  # "pro-Russian"
-    return _name(doc, phrase.start, phrase.end, phrase.head.i, skip)
+        if start >= 1 and text[start - 1].endswith("-"):
+            skip.update((start - 1, start - 2) if text[start - 1] == "-" else (start - 1,))  # "pro-Russian"
+    return _name(sheet, phrase.start, phrase.end, phrase.head, skip)
 
 
-def _name(doc: Doc, start: int, end: int, head: int, skip: set[int] = frozenset()) -> str:  # type: ignore[assignment]
+def _name(sheet: _Sheet, start: int, end: int, head: int,
+          skip: set[int] = frozenset()) -> str:  # type: ignore[assignment]
     """The content words of tokens [start, end): nouns, adjectives and participles, hyphenated words
     kept whole, the head always, and a preposition only after the head ("Ministry of Defense")."""
+    text, pos = sheet.text, sheet.pos
     parts: list[str] = []
     glue = False
     spaced = True
-    for token in doc[start:end]:
-        was_spaced, spaced = spaced, bool(token.whitespace_)
-        if token.i in skip:
+    for i in range(start, end):
+        was_spaced, spaced = spaced, sheet.spaced[i]
+        if i in skip:
             continue
-        if token.text == "-" and parts and not was_spaced:
+        if text[i] == "-" and parts and not was_spaced:
             parts[-1] += "-"
             glue = True
             continue
-        keep = token.i == head or token.pos_ in _NAME_POS or token.pos_ == "ADP" and token.i > head
-        if keep and token.tag_ != "POS":
+        keep = i == head or pos[i] in _NAME_POS or pos[i] == "ADP" and i > head
+        if keep and not sheet.possessive[i]:
             if glue:
-                parts[-1] += token.text
+                parts[-1] += text[i]
             else:
-                parts.append(token.text)
+                parts.append(text[i])
         glue = False
-    return " ".join(parts) or _text(doc, start, end)
+    return " ".join(parts) or _text(sheet, start, end)
 
 
-def _inner_mentions(doc: Doc, phrase: _Phrase, lex: Lexicon) -> list[ActorMention]:
+def _inner_mentions(sheet: _Sheet, phrase: _Phrase, lex: Lexicon) -> list[ActorMention]:
     """Actors inside a phrase that is not one: an organisation ("the UN convoy"), an actor phrase
     that modifies the head ("Israeli army bulldozers", "the Syrian government offensive"), or the
     country of an event ("Russian airstrikes", "U.S. raids", "Palestinian riots")."""
-    found = [_mention(doc, e.ent.start, e.ent.end, e.ent.org.name, e.ent.org.country, e.ent.org.sector,
+    if not phrase.orgs and (phrase.ent is not None or not phrase.countries):
+        return []  # nothing inside: most phrases
+    found = [_mention(sheet, e.ent.start, e.ent.end, e.ent.org.name, e.ent.org.country, e.ent.org.sector,
                       "organisation") for e in phrase.orgs if e.ent.org is not None]
-    states = [e for e in phrase.owners if e.ent.kind in ("country", "demonym")]
-    if phrase.ent is not None or not states:
+    if phrase.ent is not None:
         return found
-    modifier = _cue_modifier(doc, phrase, lex)
+    states = [e for e in phrase.owners if e.ent.kind in ("country", "demonym")]
+    if not states:
+        return found
+    modifier = _cue_modifier(sheet, phrase, lex)
     if modifier is not None and (before := [e for e in states if e.token < modifier[0]]):
         end, cue = modifier
-        sector = "REB" if lex.has_rebel_marker(_words(doc[phrase.start:end])) else cue.sector
+        sector = "REB" if lex.has_rebel_marker(_words(sheet, phrase.start, end)) else cue.sector
         owner = max(before, key=lambda e: e.token)
-        found.append(_mention(doc, phrase.start, end, _name(doc, before[0].ent.start, end, end - 1),
+        found.append(_mention(sheet, phrase.start, end, _name(sheet, before[0].ent.start, end, end - 1),
                               owner.ent.iso3, sector, "group"))
     elif (sector := lex.event_sector(phrase.words)) is not None:
         for evidence in states:
             country = lex.country(evidence.ent.iso3)
-            name = country.name if country else _text(doc, evidence.ent.start, evidence.ent.end)
-            found.append(_mention(doc, evidence.ent.start, evidence.ent.end, name, evidence.ent.iso3, sector,
+            name = country.name if country else _text(sheet, evidence.ent.start, evidence.ent.end)
+            found.append(_mention(sheet, evidence.ent.start, evidence.ent.end, name, evidence.ent.iso3, sector,
                                   "country"))
     return found
 
 
-def _cue_modifier(doc: Doc, phrase: _Phrase, lex: Lexicon) -> tuple[int, HeadCue] | None:
+def _cue_modifier(sheet: _Sheet, phrase: _Phrase, lex: Lexicon) -> tuple[int, HeadCue] | None:
     """The last modifier of the head that is itself an actor noun ("army" in "Israeli army
     bulldozers"), as (end token index, cue)."""
-    for i in range(phrase.head.i - 1, phrase.start - 1, -1):
-        if doc[i].dep_ in ("compound", "amod", "nmod") and (cue := lex.heads.get((doc[i].lower_,))) is not None \
+    for i in range(phrase.head - 1, phrase.start - 1, -1):
+        if sheet.dep[i] in ("compound", "amod", "nmod") and (cue := lex.heads.get((sheet.lower[i],))) is not None \
                 and cue.sector and not (cue.weak or cue.generic):
             return i + 1, cue
     return None
 
 
-def _split(doc: Doc, phrase: _Phrase, owners: list[_Evidence], sector: str | None) -> list[ActorMention]:
+def _split(sheet: _Sheet, phrase: _Phrase, owners: list[_Evidence], sector: str | None) -> list[ActorMention]:
     """"Armenian and Azerbaijani forces": one mention per country, each with its own span (the first
     from the phrase's start, the last to its end)."""
     owners = sorted(owners, key=lambda e: e.token)
-    head_words = _text(doc, phrase.head.i - max(phrase.cue_len, 1) + 1, phrase.head.i + 1)
+    head_words = _text(sheet, phrase.head - max(phrase.cue_len, 1) + 1, phrase.head + 1)
     found = []
     for n, evidence in enumerate(owners):
         start = phrase.start if n == 0 else evidence.ent.start
         end = phrase.end if n == len(owners) - 1 else evidence.ent.end
-        name = f"{_text(doc, evidence.ent.start, evidence.ent.end)} {head_words}"
-        found.append(_mention(doc, start, end, name, evidence.ent.iso3, sector, "group"))
+        name = f"{_text(sheet, evidence.ent.start, evidence.ent.end)} {head_words}"
+        found.append(_mention(sheet, start, end, name, evidence.ent.iso3, sector, "group"))
     return found
 
 
 # -- mentions -------------------------------------------------------------------------------------
 
-def _text(doc: Doc, start: int, end: int) -> str:
-    return " ".join(doc[start:end].text.split())
+def _span_text(sheet: _Sheet, start: int, end: int) -> str:
+    """`doc[start:end].text` for a non-empty span, cut from the Doc's text instead of re-joined."""
+    return text_of(sheet.doc)[sheet.idx[start]:sheet.idx[end - 1] + len(sheet.text[end - 1])]
 
 
-def _mention(doc: Doc, start: int, end: int, name: str, country: str | None, sector: str | None,
+def _text(sheet: _Sheet, start: int, end: int) -> str:
+    return " ".join(_span_text(sheet, start, end).split()) if start < end else ""
+
+
+def _mention(sheet: _Sheet, start: int, end: int, name: str, country: str | None, sector: str | None,
              kind: str) -> ActorMention:
     """A mention over tokens [start, end), its edges trimmed of punctuation, conjunctions, quotes
     and datelines."""
-    while start < end - 1 and (doc[start].pos_ in _EDGE_POS or doc[start].is_quote
-                               or doc[start].ent_type_ in ("DATE", "TIME")):
+    pos, quote = sheet.pos, sheet.quote
+    while start < end - 1 and (pos[start] in _EDGE_POS or quote[start] or sheet.dateline[start]):
         start += 1
-    while end - 1 > start and (doc[end - 1].pos_ in _EDGE_POS or doc[end - 1].is_quote):
+    while end - 1 > start and (pos[end - 1] in _EDGE_POS or quote[end - 1]):
         end -= 1
-    span = doc[start:end]
-    return ActorMention(text=span.text, start=span.start_char, end=span.end_char, name=name,
+    if start >= end:  # never for the spans above; spaCy's own offsets for an empty one
+        span = sheet.doc[start:end]
+        return ActorMention(text=span.text, start=span.start_char, end=span.end_char, name=name,
+                            country=country, sector=sector, kind=kind)  # type: ignore[arg-type]
+    first, last = sheet.idx[start], sheet.idx[end - 1] + len(sheet.text[end - 1])
+    return ActorMention(text=text_of(sheet.doc)[first:last], start=first, end=last, name=name,
                         country=country, sector=sector, kind=kind)  # type: ignore[arg-type]
 
 
