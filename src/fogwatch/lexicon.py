@@ -10,7 +10,7 @@ on a folded form (case, accents, typographic quotes, a leading "the"), except fo
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
@@ -39,6 +39,18 @@ MAX_CUE_WORDS = 4
 # Bound of the per-lexicon memo of name lookups (surface form → result): entity texts recur within
 # and across articles, and folding one is the costly part of a miss.
 _MAX_MEMO = 50_000
+
+
+def _remember(memo: dict[str, Any], key: str, compute: Callable[[str], Any]) -> Any:
+    """`compute(key)` through `memo`, emptied when it reaches _MAX_MEMO entries (a long run meets
+    ever new names)."""
+    try:
+        return memo[key]
+    except KeyError:
+        if len(memo) >= _MAX_MEMO:
+            memo.clear()
+        found = memo[key] = compute(key)
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,14 +258,7 @@ class Lexicon:
 
     def country_form(self, text: str) -> tuple[str, FormKind] | None:
         """(ISO3, how the text names it) for a country name, demonym, capital or seat, else None."""
-        try:
-            return self._form_memo[text]
-        except KeyError:
-            pass
-        if len(self._form_memo) >= _MAX_MEMO:
-            self._form_memo.clear()
-        found = self._form_memo[text] = self._country_form(text)
-        return found
+        return _remember(self._form_memo, text, self._country_form)
 
     def _country_form(self, text: str) -> tuple[str, FormKind] | None:
         text = " ".join(text.split())
@@ -276,14 +281,7 @@ class Lexicon:
     def organisation(self, text: str) -> Organisation | None:
         """The organisation a name or alias stands for ("SOHR", "the Syrian Observatory for Human
         Rights", "Doctors Without Borders"), or None."""
-        try:
-            return self._org_memo[text]
-        except KeyError:
-            pass
-        if len(self._org_memo) >= _MAX_MEMO:
-            self._org_memo.clear()
-        found = self._org_memo[text] = self._organisation(text)
-        return found
+        return _remember(self._org_memo, text, self._organisation)
 
     def _organisation(self, text: str) -> Organisation | None:
         text = " ".join(text.split())
