@@ -129,6 +129,12 @@ def _names(ids: list[int], table: dict[int, str], name: Callable[[int], str]) ->
         return [table[h] for h in ids]
 
 
+def strings_of(ids: list[int], doc: Doc) -> list[str]:
+    """The strings of string-store hashes from `Doc.to_array` (0, no value, gives "")."""
+    strings = doc.vocab.strings
+    return _names(ids, _NAMES, lambda h: strings[h] if h else "")
+
+
 def columns(doc: Doc) -> Columns:
     """The Doc's `Columns`, built once per Doc."""
     cached = doc.user_data.get("fogwatch_columns")
@@ -136,13 +142,9 @@ def columns(doc: Doc) -> Columns:
         return cached
     rows = doc.to_array(_COLUMN_ATTRS).T.tolist() if len(doc) else [[] for _ in _COLUMN_ATTRS]
     strings = doc.vocab.strings
-
-    def name(h: int) -> str:
-        return strings[h] if h else ""
-
     cached = Columns(
-        tokens=list(doc), lower=_names(rows[0], _NAMES, name),
-        lemma=_names(rows[1], _LOWERED, lambda h: name(h).lower()), pos=_names(rows[2], _NAMES, name),
+        tokens=list(doc), lower=strings_of(rows[0], doc),
+        lemma=_names(rows[1], _LOWERED, lambda h: strings[h].lower() if h else ""), pos=strings_of(rows[2], doc),
         like_num=[x == 1 for x in rows[3]])
     doc.user_data["fogwatch_columns"] = cached
     return cached

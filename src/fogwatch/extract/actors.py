@@ -30,7 +30,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 
 from fogwatch.extract import Context
-from fogwatch.language import columns, sentences, text_of
+from fogwatch.language import columns, sentences, strings_of, text_of
 from fogwatch.lexicon import HeadCue, Lexicon, Organisation
 from fogwatch.model import ActorMention
 
@@ -62,11 +62,6 @@ MAX_PHRASE_TOKENS = 12
 _SHEET_ATTRS = [HEAD, DEP, ORTH, IDX, TAG, ENT_TYPE, IS_PUNCT, IS_QUOTE, SPACY]
 _POSSESSIVE_TAG = get_string_id("POS")
 _DATE_TYPE, _TIME_TYPE = get_string_id("DATE"), get_string_id("TIME")
-# Strings by string-store hash (the same in every pipeline), filled on first sight: dependency
-# labels, a small set, and token texts, bounded so that a long run over ever new words does not
-# grow it without end.
-_STRINGS: dict[int, str] = {}
-_MAX_STRINGS = 200_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,20 +90,6 @@ class _Sheet:
         return self.lefts[i] + self.rights[i]
 
 
-def _strings(ids: list[int], doc: Doc) -> list[str]:
-    """The strings of hashes through `_STRINGS`: a dict hit instead of a string-store lookup."""
-    try:
-        return [_STRINGS[h] for h in ids]
-    except KeyError:
-        if len(_STRINGS) > _MAX_STRINGS:
-            _STRINGS.clear()
-        strings = doc.vocab.strings
-        for h in ids:
-            if h not in _STRINGS:
-                _STRINGS[h] = strings[h] if h else ""
-        return [_STRINGS[h] for h in ids]
-
-
 def _sheet(doc: Doc) -> _Sheet:
     """The Doc's `_Sheet`: the shared `columns` plus what only this extractor reads."""
     cols = columns(doc)
@@ -129,7 +110,7 @@ def _sheet(doc: Doc) -> _Sheet:
             lefts[h].append(i)
         elif i > h:
             rights[h].append(i)
-    return _Sheet(doc, cols.tokens, _strings(orth, doc), cols.lower, cols.lemma, cols.pos, _strings(dep, doc),
+    return _Sheet(doc, cols.tokens, strings_of(orth, doc), cols.lower, cols.lemma, cols.pos, strings_of(dep, doc),
                   head, lefts, rights, idx, possessive, dateline, punct, quote, spaced)
 
 
