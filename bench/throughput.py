@@ -107,8 +107,8 @@ def main(argv: list[str] | None = None) -> dict:
             passes.append({"spacy_s": spacy_s, "spacy_cpu_s": spacy_cpu, "fogwatch_s": fog_s, "fogwatch_cpu_s": fog_cpu})
     ratios = [p["spacy_s"] / p["fogwatch_s"] for p in passes]  # in the order run
     if args.processes == 1:
-        ratio = statistics.median(ratios)
-        best = min(passes, key=lambda p: abs(p["spacy_s"] / p["fogwatch_s"] - ratio))  # the median pass
+        ratio = statistics.median_low(ratios)  # a pass's own ratio, whose times are reported with it
+        best = passes[ratios.index(ratio)]
         spacy_s, fog_s, spacy_cpu, fog_cpu = best["spacy_s"], best["fogwatch_s"], best["spacy_cpu_s"], best["fogwatch_cpu_s"]
     else:
         spacy_s, fog_s = min(p["spacy_s"] for p in passes), min(p["fogwatch_s"] for p in passes)
