@@ -133,7 +133,8 @@ def _mention(tokens: list[Token], lowers: list[str], doc_text: str, ent: Span) -
     if label not in PLACE_LABELS and ruler_key is None:
         return None
     n = len(tokens)
-    start, end = ent_start, ent_end = ent.start, ent.end
+    start, end = ent.start, ent.end
+    ent_end = end
     if ent_end < n and tokens[ent_end].text in _NAME_HEADS:
         return None  # the first word of an organisation's name
     while end > start and tokens[end - 1].text in _POSSESSIVE:  # "Armenia's" as one entity

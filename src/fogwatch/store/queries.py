@@ -544,7 +544,7 @@ LEFT JOIN places p ON p.article_id = e.article_id AND p.id = e.place_id
 LEFT JOIN times t ON t.article_id = e.article_id AND t.id = e.time_id
 LEFT JOIN claims c ON c.article_id = e.article_id AND c.id = e.claim_id"""
 
-_EVENT_SELECT = f"""e.article_id, e.id, e.text, e.start_char, e.end_char, e.trigger, e.type, e.mode,
+_EVENT_SELECT = """e.article_id, e.id, e.text, e.start_char, e.end_char, e.trigger, e.type, e.mode,
 e.acled_event_type, e.acled_sub_event_type, e.actors, e.targets, e.figures, e.negated, e.hypothetical, e.historical,
 a.title, a.outlet, a.published, a.url,
 p.id AS place_id, p.name AS place_name, p.country AS place_country, p.admin1 AS place_admin1,
