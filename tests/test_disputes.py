@@ -68,3 +68,26 @@ def test_demo_disputes_are_stored_once(tmp_path, db_url):
     assert sorted(d["id"] for d in again) == sorted(d["id"] for d in first)
     stats = json.loads(runner.invoke(app, ["stats", "--db", db_url, "--format", "json"]).stdout)
     assert stats["disputes"] == len(first) and stats["figures"] > 0 and stats["claims"] > 0
+
+
+def test_a_dispute_found_twice_in_one_round_is_written_and_counted_once(db_url):
+    """One figure pair can be found in two incidents (or twice in one): one row, counted once."""
+    from sqlalchemy import text
+
+    from fogwatch.demo import demo_corpus
+    from fogwatch.store import Database
+    from fogwatch.store.reconciled import dispute_id, write_disputes
+
+    assert CliRunner().invoke(app, ["ingest", "--db", db_url, str(demo_corpus())]).exit_code == 0
+    database = Database(db_url)
+    try:
+        with database.write() as conn:
+            records = [json.loads(r) for (r,) in conn.execute(text("SELECT record FROM records"))]
+            found = next(d for r in records for d in disputes_in_record(r))
+            assert write_disputes(conn, [found, found], "2026-01-01T00:00:00Z") == 1
+            ident = dispute_id(found)
+            assert conn.execute(text("SELECT count(*) FROM disputes WHERE id = :d"), {"d": ident}).scalar() == 1
+            sides = conn.execute(text("SELECT count(*) FROM dispute_sides WHERE dispute_id = :d"), {"d": ident}).scalar()
+            assert sides == len(found["sides"])
+    finally:
+        database.close()

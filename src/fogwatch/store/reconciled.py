@@ -21,9 +21,11 @@ def dispute_id(dispute: dict[str, Any]) -> str:
 
 
 def write_disputes(conn: Connection, disputes: list[dict[str, Any]], at: str) -> int:
-    """Insert or replace disputes (inside the caller's transaction)."""
-    for dispute in disputes:
-        ident = dispute_id(dispute)
+    """Insert or replace disputes (inside the caller's transaction); returns how many distinct
+    disputes were written. The same dispute can be found twice in one round (its id is derived from
+    what it pairs); the last one found stands, as it would replace the earlier row."""
+    by_id = {dispute_id(d): d for d in disputes}
+    for ident, dispute in by_id.items():
         conn.execute(text("DELETE FROM dispute_sides WHERE dispute_id = :d"), {"d": ident})
         conn.execute(text("DELETE FROM disputes WHERE id = :d"), {"d": ident})
         conn.execute(text("INSERT INTO disputes (id, kind, about, category, incident_id, created_at)"
@@ -44,7 +46,7 @@ def write_disputes(conn: Connection, disputes: list[dict[str, Any]], at: str) ->
             " end_char, text, source_name, source_text, source_country, source_sector, source_kind, stance,"
             " low, high, best) VALUES (:d, :p, :a, :c, :f, :s, :e, :t, :sn, :st, :sc, :ss, :sk, :stance,"
             " :lo, :hi, :best)"), rows)
-    return len(disputes)
+    return len(by_id)
 
 
 def delete_disputes_of(conn: Connection, article_ids: list[str]) -> None:
