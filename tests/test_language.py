@@ -39,16 +39,22 @@ def test_unknown_model_is_a_clear_error(tmp_path):
 
 
 def test_columns_agree_with_spacy_tokens():
-    from fogwatch.language import columns, release
+    from fogwatch.language import columns, release, token_chars, tokens_text
 
     doc = load()("The army said on Monday that RSF fighters had shelled El Fasher, killing 12 civilians.\n"
                  "“We will respond,” a spokesman told Reuters.")
     cols = columns(doc)
     assert columns(doc) is cols  # built once per Doc
     for t in doc:
-        assert (cols.lower[t.i], cols.lemma[t.i], cols.pos[t.i], cols.like_num[t.i]) == \
-            (t.lower_, t.lemma_.lower(), t.pos_, t.like_num)
+        assert (cols.lower[t.i], cols.lemma[t.i], cols.pos[t.i], cols.like_num[t.i], cols.idx[t.i]) == \
+            (t.lower_, t.lemma_.lower(), t.pos_, t.like_num, t.idx)
         assert cols.tokens[t.i] == t
+    for start in range(len(doc)):
+        for end in range(start, min(len(doc), start + 6) + 1):
+            span = doc[start:end]
+            assert tokens_text(doc, start, end) == span.text
+            if end > start:
+                assert token_chars(doc, start, end) == (span.start_char, span.end_char)
     release(doc)
     assert not any(str(k).startswith("fogwatch_") for k in doc.user_data)
     assert columns(doc) is not cols  # rebuilt after release

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import spacy
-from spacy.attrs import LEMMA, LIKE_NUM, LOWER, POS
+from spacy.attrs import IDX, LEMMA, LIKE_NUM, LOWER, POS
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
@@ -105,9 +105,10 @@ class Columns:
     lemma: list[str]  # lowercased
     pos: list[str]
     like_num: list[bool]
+    idx: list[int]  # character offset
 
 
-_COLUMN_ATTRS = [LOWER, LEMMA, POS, LIKE_NUM]
+_COLUMN_ATTRS = [LOWER, LEMMA, POS, LIKE_NUM, IDX]
 # String-store hashes are the same in every pipeline (MurmurHash of the string): one table serves
 # all Docs, bounded so that a long run over ever new words does not grow it without end.
 _NAMES: dict[int, str] = {}
@@ -145,9 +146,24 @@ def columns(doc: Doc) -> Columns:
     cached = Columns(
         tokens=list(doc), lower=strings_of(rows[0], doc),
         lemma=_names(rows[1], _LOWERED, lambda h: strings[h].lower() if h else ""), pos=strings_of(rows[2], doc),
-        like_num=[x == 1 for x in rows[3]])
+        like_num=[x == 1 for x in rows[3]], idx=rows[4])
     doc.user_data["fogwatch_columns"] = cached
     return cached
+
+
+def token_chars(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """`doc[start:end].start_char` and `.end_char` of a non-empty run of tokens, without building
+    the Span."""
+    cols = columns(doc)
+    return cols.idx[start], cols.idx[end - 1] + len(cols.tokens[end - 1])
+
+
+def tokens_text(doc: Doc, start: int, end: int) -> str:
+    """`doc[start:end].text`, cut from the document text ("" for an empty run)."""
+    if end <= start:
+        return ""
+    first, last = token_chars(doc, start, end)
+    return text_of(doc)[first:last]
 
 
 def release(doc: Doc) -> None:

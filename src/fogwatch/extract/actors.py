@@ -25,12 +25,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy
-from spacy.attrs import DEP, ENT_TYPE, HEAD, IDX, IS_PUNCT, IS_QUOTE, ORTH, SPACY, TAG
+from spacy.attrs import DEP, ENT_TYPE, HEAD, IS_PUNCT, IS_QUOTE, ORTH, SPACY, TAG
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 
 from fogwatch.extract import Context
-from fogwatch.language import columns, sentences, strings_of, text_of
+from fogwatch.language import columns, sentences, strings_of, token_chars, tokens_text
 from fogwatch.lexicon import HeadCue, Lexicon, Organisation
 from fogwatch.model import ActorMention
 
@@ -59,7 +59,7 @@ _NAME_POS = frozenset({"NOUN", "PROPN", "ADJ", "VERB", "X"})
 MAX_PHRASE_TOKENS = 12
 
 # What `_sheet` reads in one `Doc.to_array` call (numpy, spaCy's own dependency); HEAD is relative.
-_SHEET_ATTRS = [HEAD, DEP, ORTH, IDX, TAG, ENT_TYPE, IS_PUNCT, IS_QUOTE, SPACY]
+_SHEET_ATTRS = [HEAD, DEP, ORTH, TAG, ENT_TYPE, IS_PUNCT, IS_QUOTE, SPACY]
 _POSSESSIVE_TAG = get_string_id("POS")
 _DATE_TYPE, _TIME_TYPE = get_string_id("DATE"), get_string_id("TIME")
 
@@ -79,7 +79,6 @@ class _Sheet:
     head: list[int]  # a root is its own head
     lefts: list[list[int]]  # children left of the token, in text order
     rights: list[list[int]]
-    idx: list[int]  # character offset
     possessive: list[bool]  # tag POS ("'s")
     dateline: list[bool]  # inside a DATE or TIME entity
     punct: list[bool]
@@ -97,12 +96,12 @@ def _sheet(doc: Doc) -> _Sheet:
     if n:
         array = doc.to_array(_SHEET_ATTRS)
         head = (array[:, 0].astype(numpy.int64) + numpy.arange(n)).tolist()
-        dep, orth, idx = array[:, 1:4].T.tolist()
-        flags = [array[:, 4] == _POSSESSIVE_TAG, (array[:, 5] == _DATE_TYPE) | (array[:, 5] == _TIME_TYPE),
-                 *(array[:, 6:] == 1).T]
+        dep, orth = array[:, 1:3].T.tolist()
+        flags = [array[:, 3] == _POSSESSIVE_TAG, (array[:, 4] == _DATE_TYPE) | (array[:, 4] == _TIME_TYPE),
+                 *(array[:, 5:] == 1).T]
         possessive, dateline, punct, quote, spaced = (column.tolist() for column in flags)
     else:
-        head, dep, orth, idx, possessive, dateline, punct, quote, spaced = ([] for _ in range(9))
+        head, dep, orth, possessive, dateline, punct, quote, spaced = ([] for _ in range(8))
     lefts: list[list[int]] = [[] for _ in range(n)]
     rights: list[list[int]] = [[] for _ in range(n)]
     for i, h in enumerate(head):
@@ -111,7 +110,7 @@ def _sheet(doc: Doc) -> _Sheet:
         elif i > h:
             rights[h].append(i)
     return _Sheet(doc, cols.tokens, strings_of(orth, doc), cols.lower, cols.lemma, cols.pos, strings_of(dep, doc),
-                  head, lefts, rights, idx, possessive, dateline, punct, quote, spaced)
+                  head, lefts, rights, possessive, dateline, punct, quote, spaced)
 
 
 @dataclass(slots=True)
@@ -211,7 +210,7 @@ def _entities(doc: Doc, sheet: _Sheet, lex: Lexicon) -> list[_Ent | None]:
         label = span.label_
         if label not in _ENTITY_LABELS:
             continue
-        text = _span_text(sheet, span.start, span.end)
+        text = tokens_text(sheet.doc, span.start, span.end)
         if text.endswith("-"):
             continue  # "pro-" cut off by the NER is the prefix of the next word, not a name
         found = _classify(text, label, span.ent_id_, lex)
@@ -261,7 +260,7 @@ def _split_unknown(doc: Doc, sheet: _Sheet, start: int, end: int, at: list[_Ent 
     i = start
     while i < end:
         for n in (2, 1):
-            form = lex.country_form(_span_text(sheet, i, i + n)) if i + n <= end else None
+            form = lex.country_form(tokens_text(sheet.doc, i, i + n)) if i + n <= end else None
             if form is not None and form[1] != "capital":
                 _mark(at, _Ent(i, i + n, "country" if form[1] == "name" else form[1], form[0]))
                 i += n
@@ -855,13 +854,8 @@ def _split(sheet: _Sheet, phrase: _Phrase, owners: list[_Evidence], sector: str 
 
 # -- mentions -------------------------------------------------------------------------------------
 
-def _span_text(sheet: _Sheet, start: int, end: int) -> str:
-    """`doc[start:end].text` for a non-empty span, cut from the Doc's text instead of re-joined."""
-    return text_of(sheet.doc)[sheet.idx[start]:sheet.idx[end - 1] + len(sheet.text[end - 1])]
-
-
 def _text(sheet: _Sheet, start: int, end: int) -> str:
-    return " ".join(_span_text(sheet, start, end).split()) if start < end else ""
+    return " ".join(tokens_text(sheet.doc, start, end).split())
 
 
 def _mention(sheet: _Sheet, start: int, end: int, name: str, country: str | None, sector: str | None,
@@ -877,8 +871,8 @@ def _mention(sheet: _Sheet, start: int, end: int, name: str, country: str | None
         span = sheet.doc[start:end]
         return ActorMention(text=span.text, start=span.start_char, end=span.end_char, name=name,
                             country=country, sector=sector, kind=kind)  # type: ignore[arg-type]
-    first, last = sheet.idx[start], sheet.idx[end - 1] + len(sheet.text[end - 1])
-    return ActorMention(text=text_of(sheet.doc)[first:last], start=first, end=last, name=name,
+    first, last = token_chars(sheet.doc, start, end)
+    return ActorMention(text=tokens_text(sheet.doc, start, end), start=first, end=last, name=name,
                         country=country, sector=sector, kind=kind)  # type: ignore[arg-type]
 
 

@@ -33,7 +33,7 @@ import yaml
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from fogwatch.extract import Context
-from fogwatch.language import Columns, columns, sentence_of, span_text, text_of
+from fogwatch.language import Columns, columns, sentence_of, span_text, text_of, token_chars
 from fogwatch.language import sentences as all_sentences
 from fogwatch.model import ActorMention, ClaimMention, FigureMention, Source, Span
 
@@ -620,7 +620,7 @@ def _claim(doc: Doc, sent: SpacySpan, found: _Found, actors: list[ActorMention],
     if source.kind == "outlet":  # the subject is no speaker ("the influx … suggests"): the outlet hedges
         source = _outlet(ctx)
     start, end = _char_span(doc, *found.content)
-    cue_start, cue_end = _token_chars(doc, found.cue_start, found.cue_end)  # a cue has a word or more
+    cue_start, cue_end = token_chars(doc, found.cue_start, found.cue_end)  # a cue has a word or more
     claim = ClaimMention(
         text=text_of(doc)[start:end], start=start, end=end, source=source,
         cue=Span(text_of(doc)[cue_start:cue_end], cue_start, cue_end), stance=found.stance,  # type: ignore[arg-type]
@@ -840,20 +840,13 @@ def _has_figure(sent: SpacySpan, figures: list[FigureMention]) -> bool:
 def _char_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """The character span of doc[start:end] without leading punctuation."""
     if 0 <= start < end <= len(doc):
-        start_char, end_char = _token_chars(doc, start, end)
+        start_char, end_char = token_chars(doc, start, end)
         text = text_of(doc)[start_char:end_char]  # the Span's text, without building the Span
     else:
         span = doc[start:end]
         text, start_char, end_char = span.text, span.start_char, span.end_char
     lead = len(text) - len(text.lstrip(" ,;:—–-"))
     return start_char + lead, end_char
-
-
-def _token_chars(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    """`doc[start:end].start_char`, `.end_char` for 0 <= start < end <= len(doc), from the tokens."""
-    tokens = columns(doc).tokens
-    last = tokens[end - 1]
-    return tokens[start].idx, last.idx + len(last.text)
 
 
 _KIND_RANK = {"named": 0, "media": 1, "anonymous": 2, "outlet": 3}

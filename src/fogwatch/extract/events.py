@@ -42,12 +42,12 @@ from importlib.resources import files
 from typing import Any
 
 import yaml
-from spacy.attrs import IDX, LEMMA, LOWER
+from spacy.attrs import LEMMA, LOWER
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 
 from fogwatch.extract import Context
-from fogwatch.language import columns, sentences, text_of
+from fogwatch.language import columns, sentences, text_of, token_chars
 from fogwatch.model import ActorMention, ClaimMention, EventMention, FigureMention, PlaceMention, TimeMention
 
 HISTORICAL_DAYS = 30
@@ -247,8 +247,9 @@ class _Parse:
         self.tokens = columns(doc).tokens  # built once per Doc, shared with the other extractors
         self.text = text_of(doc)
         # Token attributes as plain lists, read once: a Token object costs more than its hash.
-        ids = doc.to_array([LEMMA, LOWER, IDX]).T.tolist() if len(doc) else [[], [], []]
-        self.lemma_ids, self.lower_ids, self.starts = ids
+        ids = doc.to_array([LEMMA, LOWER]).T.tolist() if len(doc) else [[], []]
+        self.lemma_ids, self.lower_ids = ids
+        self.starts = columns(doc).idx  # character offset of each token
         self.sents = sentences(doc)
         self.sent_starts: list[int] = doc.user_data["fogwatch_sent_starts"]
         facts = ctx.facts
@@ -300,10 +301,6 @@ class _Parse:
         first = max(0, bisect_right(self.starts, start) - 1)
         last = bisect_left(self.starts, end)
         return range(first, last)
-
-    def char_span(self, first: int, end: int) -> tuple[int, int]:
-        """Characters of tokens [first, end)."""
-        return self.starts[first], self.starts[end - 1] + len(self.tokens[end - 1])
 
     def sentence_index(self, i: int) -> int:
         return bisect_right(self.sent_starts, i) - 1
@@ -1424,7 +1421,7 @@ def _clause(parse: _Parse, event: _Event) -> tuple[int, int]:
 
 def _within(parse: _Parse, items: list[Any], span: tuple[int, int]) -> list[Any]:
     """The facts of `items` (sorted by start) inside tokens [start, end)."""
-    lo, hi = parse.char_span(*span)
+    lo, hi = token_chars(parse.doc, *span)
     starts = parse.starts_of.get(id(items))
     if starts is None:
         starts = parse.starts_of[id(items)] = [x.start for x in items]
@@ -1545,7 +1542,7 @@ def _historical(parse: _Parse, event: _Event, time: TimeMention | None) -> bool:
         return False
     if time is not None:
         return time.end_date is not None and time.end_date < limit  # "since 2020" is still going on
-    lo, hi = parse.char_span(*event.clause)
+    lo, hi = token_chars(parse.doc, *event.clause)
     for match in _YEAR.finditer(parse.text, lo, hi):
         if _attached(parse, match.start(), _anchors(parse, event), _TIME_PREPS):
             return date(int(match.group()), 12, 31) < limit
@@ -1652,8 +1649,8 @@ def _context(parse: _Parse, event: _Event, table: dict[str, Any]) -> str:
 
 
 def _mention(parse: _Parse, event: _Event) -> EventMention:
-    start, end = parse.char_span(*event.clause)
-    t_start, t_end = parse.char_span(event.first, event.last + 1)
+    start, end = token_chars(parse.doc, *event.clause)
+    t_start, t_end = token_chars(parse.doc, event.first, event.last + 1)
     text = parse.text
     mode = _mode(parse, event)
     event_type, sub_type = _acled(parse, event, mode)

@@ -36,7 +36,7 @@ import yaml
 from spacy.tokens import Doc, Token
 
 from fogwatch.extract import Context
-from fogwatch.language import Columns, columns, text_of
+from fogwatch.language import Columns, columns, text_of, token_chars, tokens_text
 from fogwatch.language import sentences as all_sentences
 from fogwatch.model import FigureMention
 
@@ -216,14 +216,13 @@ class Amount:
     qstart: int = -1  # first token of the qualifier (== start when none)
 
 
-def _lower(doc: Doc, i: int) -> str:
-    lowers = columns(doc).lower
-    return lowers[i] if 0 <= i < len(lowers) else ""
-
-
 def _at(lowers: list[str], i: int) -> str:
-    """The lower-case word at token i, "" outside the Doc (`_lower` on the Doc's column)."""
+    """The lower-case word at token i, "" outside the Doc."""
     return lowers[i] if 0 <= i < len(lowers) else ""
+
+
+def _lower(doc: Doc, i: int) -> str:
+    return _at(columns(doc).lower, i)
 
 
 def _digits(text: str) -> float | None:
@@ -1457,27 +1456,11 @@ def _previous(drafts: list[_Draft], idx: int, sent_start: int, same_sentence: bo
     return None
 
 
-def _chars(tokens: list[Token], start: int, end: int) -> tuple[int, int]:
-    """The character offsets of tokens[start:end] (start < end): `Span.start_char`/`end_char`
-    without building the Span."""
-    last = tokens[end - 1]
-    return tokens[start].idx, last.idx + len(last.text)
-
-
-def _text(doc: Doc, tokens: list[Token], start: int, end: int) -> str:
-    """`doc[start:end].text`, cut from the document text."""
-    if end <= start:
-        return ""
-    s, e = _chars(tokens, start, end)
-    return text_of(doc)[s:e]
-
-
 def _mention(doc: Doc, d: _Draft, lex: Lexicon) -> FigureMention:
-    tokens = columns(doc).tokens
     p = d.phrase
     a = p.amount
     end_tok = max(a.end, p.end) if p.head is not None or p.partitive_pronoun else a.end
-    start_char, end_char = _chars(tokens, a.qstart, end_tok)  # the amount is never empty
+    start_char, end_char = token_chars(doc, a.qstart, end_tok)  # the amount is never empty
     low, high, best = _interval(a, lex)
     qualifier = "at_most" if a.qualifier == "below" else a.qualifier
     subject = d.subject
@@ -1486,12 +1469,12 @@ def _mention(doc: Doc, d: _Draft, lex: Lexicon) -> FigureMention:
         lowers = columns(doc).lower
         while s < p.head.i and lowers[s] in ("the", "these", "those"):
             s += 1
-        subject = _text(doc, tokens, s, p.subject_end if p.subject_end > 0 else p.head.i + 1)
+        subject = tokens_text(doc, s, p.subject_end if p.subject_end > 0 else p.head.i + 1)
     text = text_of(doc)
     return FigureMention(
         text=text[start_char:end_char], start=start_char, end=end_char, category=d.category or "other",
         low=low, high=high, best=best, qualifier=qualifier, subject=subject,
-        amount_text=_text(doc, tokens, a.qstart, a.end),
+        amount_text=tokens_text(doc, a.qstart, a.end),
     )
 
 
@@ -1518,5 +1501,4 @@ def _pronoun_one(doc: Doc, a: Amount) -> bool:
 def _subject_text(tok: Token) -> str:
     words = [t for t in tok.lefts if t.dep_ in ("compound", "amod", "nmod") and t.i >= tok.left_edge.i]
     start = words[0].i if words else tok.i
-    doc = tok.doc
-    return _text(doc, columns(doc).tokens, start, tok.i + 1)
+    return tokens_text(tok.doc, start, tok.i + 1)

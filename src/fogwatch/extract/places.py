@@ -19,7 +19,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span, Token
 
 from fogwatch.extract import Context
-from fogwatch.language import columns, text_of
+from fogwatch.language import columns, text_of, token_chars, tokens_text
 from fogwatch.gazetteer import Gazetteer, Place, fold
 from fogwatch.model import PlaceMention
 
@@ -90,9 +90,8 @@ _Memo = dict[tuple[str, frozenset[str], frozenset[str], str | None], Place | Non
 
 def extract_places(doc: Doc, ctx: Context) -> list[PlaceMention]:
     gazetteer = Gazetteer.default()
-    cols = columns(doc)
     text = text_of(doc)
-    mentions = [m for ent in doc.ents if (m := _mention(cols.tokens, cols.lower, text, ent)) is not None]
+    mentions = [m for ent in doc.ents if (m := _mention(doc, ent)) is not None]
     if not mentions:
         return []
     memo: _Memo = {}
@@ -124,9 +123,11 @@ def extract_places(doc: Doc, ctx: Context) -> list[PlaceMention]:
 
 # -- finding mentions ---------------------------------------------------------------------------
 
-def _mention(tokens: list[Token], lowers: list[str], doc_text: str, ent: Span) -> _Mention | None:
+def _mention(doc: Doc, ent: Span) -> _Mention | None:
     """The mention an entity makes, if it is a place. Reads the Doc's shared token list
     (`columns`) and cuts texts from the document text: no Token or Span is built."""
+    cols = columns(doc)
+    tokens, lowers = cols.tokens, cols.lower
     ent_id = ent.ent_id_
     ruler_key = ent_id[len(RULER_PREFIX):] if ent_id.startswith(RULER_PREFIX) else None
     label = ent.label_
@@ -144,13 +145,6 @@ def _mention(tokens: list[Token], lowers: list[str], doc_text: str, ent: Span) -
     if start >= end:
         return None
 
-    def chars(a: int, b: int) -> tuple[int, int]:
-        last = tokens[b - 1]
-        return tokens[a].idx, last.idx + len(last.text)
-
-    def text(a: int, b: int) -> str:  # doc[a:b].text, for a < b
-        return doc_text[tokens[a].idx:chars(a, b)[1]]
-
     # a direction inside the entity ("Northern Syria") or just before it ("northwest Syria")
     inner = _direction_length(tokens, start, end)
     outer = None if inner else _direction_before(tokens, start)
@@ -162,14 +156,14 @@ def _mention(tokens: list[Token], lowers: list[str], doc_text: str, ent: Span) -
 
     readings = []
     if prefer:
-        readings.append(_Reading(text(first, end + 1), *chars(first, end + 1)))
+        readings.append(_Reading(tokens_text(doc, first, end + 1), *token_chars(doc, first, end + 1)))
         if first != core:
-            readings.append(_Reading(text(core, end + 1), *chars(first, end + 1)))
+            readings.append(_Reading(tokens_text(doc, core, end + 1), *token_chars(doc, first, end + 1)))
     if first != core:
-        readings.append(_Reading(text(first, end), *chars(first, end)))
+        readings.append(_Reading(tokens_text(doc, first, end), *token_chars(doc, first, end)))
     if prefer:
-        readings.append(_Reading(text(core, end), *chars(first, end + 1), prefer=prefer))
-    readings.append(_Reading(text(core, end), *chars(first, end)))
+        readings.append(_Reading(tokens_text(doc, core, end), *token_chars(doc, first, end + 1), prefer=prefer))
+    readings.append(_Reading(tokens_text(doc, core, end), *token_chars(doc, first, end)))
     return _Mention(label=label, readings=readings, ruler_key=ruler_key)
 
 
